@@ -1,0 +1,53 @@
+"""Header cell text -> canonical column role.
+
+Bulletins name the same column many ways; this table is the one place that knows them. A
+source's YAML ``columns:`` overrides it. Matching ignores spaces (headers like '完  成  情  况')
+and line breaks ('分管' + '领导').
+"""
+
+from __future__ import annotations
+
+import re
+
+# Order matters: the first pattern that matches wins, so the specific ones come first
+# ('牵头责任单位' is a lead column, plain '责任单位' a cooperating one).
+HEADER_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(序号|编号|序)$"), "seq"),
+    (re.compile(r"^(分类|类别|类型|板块|领域)$"), "category"),
+    (re.compile(r"^分管(区|市|县)?领导$|^(责任|联系)领导$|^领导$"), "leader"),
+    (re.compile(r"牵头"), "lead_units"),
+    (re.compile(r"^(主要)?责任人$|^联系人$"), "responsible_person"),
+    (re.compile(r"配合|协办|参与单位|责任单位|责任部门|承办单位"), "cooperating_units"),
+    (re.compile(r"^(季度|半年|月度|阶段|本期|当期|年度进度|进度)(目标|任务|安排|计划)$|^进度安排$|^时序进度$"), "period_target"),
+    (re.compile(r"完成状况|完成状态|进度状态|推进状态|状态|是否达序|是否完成|评价|进度评价|完成等次"), "status"),
+    (re.compile(r"完成情况|进展情况|落实情况|推进情况|进度情况|工作进展|进展|执行情况"), "progress"),
+    (re.compile(r"重点工作|年度目标|目标与任务|目标任务|工作任务|工作事项|工作内容|任务|事项|工作目标|主要目标"), "task"),
+    (re.compile(r"^备注$|^说明$"), "remark"),
+]
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def normalise_header(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def role_for_header(text: str, overrides: dict[str, str] | None = None) -> str | None:
+    """Return the canonical role of a header cell, or None if it is not a known header."""
+    key = normalise_header(text)
+    if not key:
+        return None
+    if overrides:
+        for name, role in overrides.items():
+            if normalise_header(name) == key:
+                return role
+    for pattern, role in HEADER_RULES:
+        if pattern.search(key):
+            return role
+    return None
+
+
+def is_header_cell(text: str, overrides: dict[str, str] | None = None) -> bool:
+    key = normalise_header(text)
+    # A header cell is short; a task text that merely contains '任务' is not one.
+    return 0 < len(key) <= 12 and role_for_header(text, overrides) is not None

@@ -1,0 +1,1 @@
+"""Layout parsers: one module per layout, each `parse(lines, spec) -> ParseResult`."""

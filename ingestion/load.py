@@ -1,0 +1,258 @@
+"""Write one source's parse result into the DuckDB ``raw`` schema.
+
+DuckDB allows one writer per file: every write here takes an exclusive file lock beside the
+database, opens the connection only for the write, and replaces the source's rows inside one
+transaction (delete + insert), so re-running is idempotent and a failure leaves the previously
+loaded rows of every source intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from ingestion.model import ParseResult
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.sources (
+    source_id varchar primary key,
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    encoding varchar,
+    layout varchar,
+    title varchar,
+    province varchar,
+    city varchar,
+    county varchar,
+    region_code varchar,
+    period_label varchar,
+    publisher varchar,
+    published date,
+    url varchar,
+    unknown_reason varchar,
+    total_lines integer,
+    row_count integer,
+    loaded_at timestamp
+);
+create table if not exists raw.task_rows (
+    source_id varchar not null,
+    table_no integer not null,
+    row_no integer not null,
+    task_seq integer,
+    sub_seq integer not null,
+    category varchar,
+    task_text varchar,
+    period_target varchar,
+    progress_text varchar,
+    lead_units varchar[],
+    cooperating_units varchar[],
+    lead_units_raw varchar,
+    cooperating_units_raw varchar,
+    leader varchar,
+    responsible_person varchar,
+    status_reported varchar,
+    remark varchar,
+    flags varchar[],
+    line_start integer not null,
+    line_end integer not null,
+    primary key (source_id, table_no, row_no)
+);
+create table if not exists raw.furniture (
+    source_id varchar not null, line_no integer not null, kind varchar not null, text varchar
+);
+create table if not exists raw.quarantine (
+    source_id varchar not null, line_no integer not null, text varchar, reason varchar not null
+);
+create table if not exists raw.stated_totals (
+    source_id varchar not null, table_no integer, metric varchar not null, value integer not null,
+    line_no integer, text varchar
+);
+create table if not exists raw.source_issues (
+    source_id varchar not null, code varchar not null, message varchar
+);
+create table if not exists raw.table_headers (
+    source_id varchar not null, table_no integer not null, position integer not null,
+    header_text varchar, role varchar
+);
+-- Derived per row by ingestion.normalize (pure functions of the row text and the period).
+create table if not exists raw.row_signals (
+    source_id varchar not null, table_no integer not null, row_no integer not null,
+    status_inferred varchar not null,       -- completed/ahead/on_track/behind/not_applicable/unknown
+    inference_rule varchar,                 -- name of the rule that decided, null when unknown
+    inference_evidence varchar,             -- the words or figures the rule matched
+    completion_pct double,                  -- share of target stated in the text
+    masked_figures boolean not null default false
+);
+create table if not exists raw.indicators (
+    source_id varchar not null, table_no integer not null, row_no integer not null,
+    indicator_code varchar not null, indicator_name varchar,
+    target_kind varchar,                     -- growth_pct / level / share_pct / rank / qualitative
+    target_value double, target_unit varchar, target_text varchar,
+    actual_kind varchar, actual_value double, actual_unit varchar, actual_text varchar,
+    met boolean,                             -- null when target or actual cannot be compared
+    rule varchar
+);
+-- Every region a source sits in, with its ancestors (GB/T 2260 via cpca).
+create table if not exists raw.regions (
+    region_code varchar primary key, region_name varchar not null, full_name varchar,
+    level varchar, parent_code varchar, province_code varchar, city_code varchar
+);
+create table if not exists raw.ingest_log (
+    source_id varchar not null, attempted_at timestamp not null, ok boolean not null,
+    error varchar, row_count integer
+);
+"""
+
+# Tables holding one source's parse output; replaced as a whole on re-ingest.
+PER_SOURCE_TABLES = (
+    "raw.task_rows",
+    "raw.furniture",
+    "raw.quarantine",
+    "raw.stated_totals",
+    "raw.source_issues",
+    "raw.table_headers",
+    "raw.row_signals",
+    "raw.indicators",
+    "raw.sources",
+)
+
+
+@contextlib.contextmanager
+def writer(db_path: Path, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way to write the warehouse: an exclusive lock file, then a short-lived connection."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "w") as lock:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{db_path}: another writer held the lock for {timeout_s:.0f}s")
+                time.sleep(0.2)
+        try:
+            con = duckdb.connect(str(db_path))
+            try:
+                con.execute(RAW_DDL)
+                yield con
+            finally:
+                con.close()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def write_source(
+    db_path: Path,
+    source_meta: dict,
+    result: ParseResult,
+    derived: dict[str, list[dict]] | None = None,
+    regions: list[dict] | None = None,
+) -> dict[str, int]:
+    """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
+    ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
+    ``regions`` are upserted into raw.regions (shared by sources, never deleted)."""
+    sid = source_meta["source_id"]
+    rows = []
+    for r in result.rows:
+        d = asdict(r)
+        d["source_id"] = sid
+        rows.append(d)
+    row_cols = [
+        "source_id", "table_no", "row_no", "task_seq", "sub_seq", "category", "task_text",
+        "period_target", "progress_text", "lead_units", "cooperating_units", "lead_units_raw",
+        "cooperating_units_raw", "leader", "responsible_person", "status_reported", "remark", "flags",
+        "line_start", "line_end",
+    ]
+    frames = {
+        "raw.task_rows": _frame(rows, row_cols),
+        "raw.furniture": _frame(
+            [{"source_id": sid, **asdict(f)} for f in result.furniture], ["source_id", "line_no", "kind", "text"]
+        ),
+        "raw.quarantine": _frame(
+            [{"source_id": sid, **asdict(q)} for q in result.quarantine], ["source_id", "line_no", "text", "reason"]
+        ),
+        "raw.stated_totals": _frame(
+            [{"source_id": sid, **asdict(t)} for t in result.stated_totals],
+            ["source_id", "table_no", "metric", "value", "line_no", "text"],
+        ),
+        "raw.source_issues": _frame(
+            [{"source_id": sid, **asdict(i)} for i in result.issues], ["source_id", "code", "message"]
+        ),
+        "raw.table_headers": _frame(
+            [
+                {"source_id": sid, "table_no": t, "position": i + 1, "header_text": h, "role": role}
+                for t, cells in result.headers.items()
+                for i, (h, role) in enumerate(cells)
+            ],
+            ["source_id", "table_no", "position", "header_text", "role"],
+        ),
+        "raw.sources": pd.DataFrame(
+            [{**source_meta, "total_lines": result.total_lines, "row_count": len(result.rows),
+              "loaded_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)}]
+        ),
+    }
+    for table, records in (derived or {}).items():
+        if table not in PER_SOURCE_TABLES:
+            raise ValueError(f"{table} is not a per-source raw table")
+        frames[table] = pd.DataFrame([{"source_id": sid, **r} for r in records])
+    with writer(db_path) as con:
+        con.execute("begin transaction")
+        try:
+            for reg in regions or []:
+                con.execute(
+                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?)",
+                    [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
+                     reg["parent_code"], reg["province_code"], reg["city_code"]],
+                )
+            for table in PER_SOURCE_TABLES:
+                con.execute(f"delete from {table} where source_id = ?", [sid])
+            for table, df in frames.items():
+                if df.empty:
+                    continue
+                con.register("df_in", df)
+                cols = ", ".join(df.columns)
+                con.execute(f"insert into {table} ({cols}) select {cols} from df_in")
+                con.unregister("df_in")
+            con.execute(
+                "insert into raw.ingest_log values (?, ?, true, null, ?)",
+                [sid, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), len(result.rows)],
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return {t: len(df) for t, df in frames.items()}
+
+
+def log_failure(db_path: Path, source_id: str, error: str) -> None:
+    """Record a failed ingest without touching the source's previously loaded rows."""
+    with writer(db_path) as con:
+        con.execute(
+            "insert into raw.ingest_log values (?, ?, false, ?, null)",
+            [source_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), error],
+        )
+
+
+def remove_source(db_path: Path, source_id: str) -> None:
+    """Drop a source that left the registry."""
+    with writer(db_path) as con:
+        con.execute("begin transaction")
+        for table in PER_SOURCE_TABLES:
+            con.execute(f"delete from {table} where source_id = ?", [source_id])
+        con.execute("commit")

@@ -1,0 +1,210 @@
+"""What a parser produces: task rows, recognised furniture, quarantined lines, stated totals.
+
+Every parser works on a list of text lines (1-based line numbers refer to the raw file) and
+records what happened to each line in a ``LineLedger``. A line ends up in exactly one of:
+
+* a task row's span (``TaskRow.line_start``..``line_end``),
+* furniture: a recognised header, title, section heading, page boilerplate or blank line,
+* quarantine: kept with a reason, so nothing vanishes silently.
+
+``ParseResult.coverage()`` proves that every line is accounted for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+# Canonical column roles. Header names map onto these (see ingestion/columns.py).
+ROLES = (
+    "seq",  # 序号
+    "category",  # 分类 / a category title
+    "task",  # 重点工作 / 年度目标 / 目标与任务
+    "leader",  # 分管领导
+    "lead_units",  # 牵头单位 / 牵头责任单位
+    "responsible_person",  # 责任人
+    "cooperating_units",  # 配合单位 / 责任单位
+    "period_target",  # 季度目标 / 进度安排
+    "progress",  # 完成情况 / 进展情况 / 落实情况
+    "status",  # 完成状况 / 是否达序
+    "remark",  # 备注
+)
+
+# Furniture kinds: lines that are recognised but carry no task content.
+FURNITURE_KINDS = (
+    "blank",  # empty or whitespace-only
+    "title",  # document title, attachment captions
+    "metadata",  # 发布时间, 信息来源, 浏览次数 … page chrome
+    "header",  # the table header cells
+    "section_heading",  # 一、/(一) headings that become a row's category
+    "preamble",  # narrative paragraphs before/after a table (summary, requirements, signature)
+    "filler",  # layout filler such as a lone '|' line
+)
+
+
+@dataclass
+class TaskRow:
+    """One printed task row (or continuation sub-row) of one table, cells by canonical role."""
+
+    table_no: int
+    row_no: int  # 1-based order of the row within its table, as printed
+    task_seq: int | None  # the printed 序号; None when the table has no 序号 column
+    sub_seq: int  # 1 for the row carrying the 序号, 2… for continuation rows
+    line_start: int
+    line_end: int
+    category: str | None = None
+    task_text: str | None = None
+    period_target: str | None = None
+    progress_text: str | None = None
+    lead_units: list[str] = field(default_factory=list)
+    cooperating_units: list[str] = field(default_factory=list)
+    leader: str | None = None
+    responsible_person: str | None = None
+    status_reported: str | None = None
+    remark: str | None = None
+    # Cells as printed (before splitting units), for audit and re-parsing.
+    lead_units_raw: str | None = None
+    cooperating_units_raw: str | None = None
+    # Free-form flags a parser raises about this row, e.g. 'inherited_lead_units',
+    # 'masked_figures', 'narrative_item', 'seq_inferred'.
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StatedTotal:
+    """A figure the bulletin states about itself, e.g. '分解成155小项,其中完成的工作有93项'."""
+
+    metric: str  # 'rows', 'tasks', 'completed', 'on_track', 'behind'
+    value: int
+    line_no: int
+    text: str
+    table_no: int | None = None
+
+
+@dataclass
+class QuarantinedLine:
+    line_no: int
+    text: str
+    reason: str
+
+
+@dataclass
+class FurnitureLine:
+    line_no: int
+    text: str
+    kind: str
+
+
+@dataclass
+class SourceIssue:
+    """A source-level fact a person must know, e.g. 'no jurisdiction stated'."""
+
+    code: str
+    message: str
+
+
+class LineLedger:
+    """Records the disposition of every line. Parsers call it; ``finish`` closes the books."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self._disposition: dict[int, str] = {}
+        self.furniture: list[FurnitureLine] = []
+        self.quarantine: list[QuarantinedLine] = []
+
+    def _claim(self, line_no: int, what: str) -> None:
+        prev = self._disposition.get(line_no)
+        if prev is not None and prev != what:
+            raise ValueError(f"line {line_no} claimed twice: {prev} and {what}")
+        self._disposition[line_no] = what
+
+    def text(self, line_no: int) -> str:
+        return self.lines[line_no - 1]
+
+    def claimed(self, line_no: int) -> bool:
+        return line_no in self._disposition
+
+    def row(self, line_nos: Iterable[int]) -> None:
+        for n in line_nos:
+            self._claim(n, "row")
+
+    def add_furniture(self, line_no: int, kind: str) -> None:
+        if kind not in FURNITURE_KINDS:
+            raise ValueError(f"unknown furniture kind {kind!r}")
+        self._claim(line_no, "furniture")
+        self.furniture.append(FurnitureLine(line_no, self.text(line_no), kind))
+
+    def add_quarantine(self, line_no: int, reason: str) -> None:
+        self._claim(line_no, "quarantine")
+        self.quarantine.append(QuarantinedLine(line_no, self.text(line_no), reason))
+
+    def finish(self) -> None:
+        """Blank lines nobody claimed are furniture; anything else unclaimed is quarantined."""
+        for n in range(1, len(self.lines) + 1):
+            if n in self._disposition:
+                continue
+            if not self.lines[n - 1].strip():
+                self.add_furniture(n, "blank")
+            else:
+                self.add_quarantine(n, "not recognised by the layout parser")
+        self.furniture.sort(key=lambda f: f.line_no)
+        self.quarantine.sort(key=lambda q: q.line_no)
+
+    def counts(self) -> dict[str, int]:
+        out = {"row": 0, "furniture": 0, "quarantine": 0}
+        for what in self._disposition.values():
+            out[what] += 1
+        return out
+
+
+@dataclass
+class Coverage:
+    total_lines: int
+    row_lines: int
+    furniture_lines: int
+    quarantined_lines: int
+
+    @property
+    def accounted(self) -> int:
+        return self.row_lines + self.furniture_lines + self.quarantined_lines
+
+    @property
+    def complete(self) -> bool:
+        return self.accounted == self.total_lines
+
+
+@dataclass
+class ParseResult:
+    layout: str
+    total_lines: int
+    rows: list[TaskRow]
+    furniture: list[FurnitureLine]
+    quarantine: list[QuarantinedLine]
+    stated_totals: list[StatedTotal] = field(default_factory=list)
+    issues: list[SourceIssue] = field(default_factory=list)
+    # table_no -> the header cells as printed, and the role each was given
+    headers: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_ledger(cls, layout: str, ledger: LineLedger, rows: list[TaskRow], **kw) -> "ParseResult":
+        ledger.finish()
+        return cls(
+            layout=layout,
+            total_lines=len(ledger.lines),
+            rows=rows,
+            furniture=ledger.furniture,
+            quarantine=ledger.quarantine,
+            **kw,
+        )
+
+    def coverage(self) -> Coverage:
+        row_lines: set[int] = set()
+        for r in self.rows:
+            row_lines.update(range(r.line_start, r.line_end + 1))
+        furn = {f.line_no for f in self.furniture}
+        quar = {q.line_no for q in self.quarantine}
+        # A row span may include blank separator lines that are also recorded as furniture;
+        # count each line once, rows first.
+        furn -= row_lines
+        quar -= row_lines
+        return Coverage(self.total_lines, len(row_lines), len(furn), len(quar))

@@ -1,0 +1,1 @@
+"""Comparability: status vocabulary and inference, indicators — pure functions over parsed rows."""

@@ -1,0 +1,213 @@
+"""The source registry: one folder per bulletin under ``data/sources/``, a ``source.yaml`` beside
+the file saying what a person knows about it. Validated with pydantic so that a wrong field gets
+an error naming the file, the field and what was expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES_DIR = REPO_ROOT / "data" / "sources"
+SOURCE_YAML = "source.yaml"
+
+STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
+LAYOUTS = ("auto", "cell_lines", "pipe", "narrative", "html", "xlsx", "docx", "pdf")
+
+
+class RegistryError(Exception):
+    """A registry entry is invalid. The message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Jurisdiction(_Strict):
+    province: str | None = None
+    city: str | None = None
+    county: str | None = Field(None, description="district (区), county (县) or county-level city")
+    region_code: str | None = Field(None, description="GB/T 2260 code; derived from the names if omitted")
+
+    @field_validator("region_code")
+    @classmethod
+    def _six_digits(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{6}", v):
+            raise ValueError("must be a 6-digit GB/T 2260 code such as 340603")
+        return v
+
+    @model_validator(mode="after")
+    def _some_name(self) -> "Jurisdiction":
+        if not (self.province or self.city or self.county or self.region_code):
+            raise ValueError("give at least one of province, city, county or region_code")
+        return self
+
+
+class Period(_Strict):
+    year: int = Field(ge=1990, le=2100)
+    quarter: int | None = Field(None, ge=1, le=4)
+    half: int | None = Field(None, ge=1, le=2)
+    month: int | None = Field(None, ge=1, le=12, description="cumulative from January to this month")
+    annual: bool = False
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Period":
+        given = [k for k in ("quarter", "half", "month") if getattr(self, k) is not None]
+        if self.annual:
+            given.append("annual")
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of quarter (1-4), half (1-2), month (1-12) or annual: true"
+                + (f"; got {', '.join(given)}" if given else "")
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.quarter:
+            return f"{self.year}-Q{self.quarter}"
+        if self.half:
+            return f"{self.year}-H{self.half}"
+        if self.month:
+            return f"{self.year}-M{self.month:02d}"
+        return f"{self.year}"
+
+
+class SourceSpec(_Strict):
+    source_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$", description="lower-case id, also the partition key")
+    file: str = Field(description="bulletin file name, relative to the folder of source.yaml")
+    title: str | None = None
+    jurisdiction: Jurisdiction | None = Field(
+        None, description="null only when the bulletin genuinely does not say; then give unknown_reason"
+    )
+    period: Period | None = None
+    unknown_reason: str | None = Field(None, description="why jurisdiction or period is null")
+    publisher: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    layout: Literal["auto", "cell_lines", "pipe", "narrative", "html", "xlsx", "docx", "pdf"] = "auto"
+    encoding: str | None = None
+    # Header text (as printed, spaces ignored) -> canonical role; overrides detection.
+    columns: dict[str, str] = Field(default_factory=dict)
+    # Extra status words of this bulletin -> status enum.
+    status_words: dict[str, str] = Field(default_factory=dict)
+    # Layout-specific knobs (documented per layout).
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_roles(cls, v: dict[str, str]) -> dict[str, str]:
+        from ingestion.model import ROLES
+
+        bad = {k: r for k, r in v.items() if r not in ROLES and r != "ignore"}
+        if bad:
+            raise ValueError(f"unknown role(s) {bad}; expected one of {', '.join(ROLES)} or 'ignore'")
+        return v
+
+    @field_validator("status_words")
+    @classmethod
+    def _known_status(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = {k: s for k, s in v.items() if s not in STATUS_ENUM}
+        if bad:
+            raise ValueError(f"unknown status value(s) {bad}; expected one of {', '.join(STATUS_ENUM)}")
+        return v
+
+    @model_validator(mode="after")
+    def _unknown_needs_reason(self) -> "SourceSpec":
+        if (self.jurisdiction is None or self.period is None) and not self.unknown_reason:
+            raise ValueError("jurisdiction or period is null: say why in unknown_reason")
+        return self
+
+
+@dataclass
+class RegisteredSource:
+    spec: SourceSpec
+    yaml_path: Path
+
+    @property
+    def source_id(self) -> str:
+        return self.spec.source_id
+
+    @property
+    def folder(self) -> Path:
+        return self.yaml_path.parent
+
+    @property
+    def file_path(self) -> Path:
+        return self.folder / self.spec.file
+
+    def relative_file(self, root: Path = REPO_ROOT) -> str:
+        try:
+            return self.file_path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return self.file_path.as_posix()
+
+
+@dataclass
+class Registry:
+    sources: list[RegisteredSource] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one message per invalid entry
+
+    def by_id(self) -> dict[str, RegisteredSource]:
+        return {s.source_id: s for s in self.sources}
+
+    def get(self, source_id: str) -> RegisteredSource:
+        try:
+            return self.by_id()[source_id]
+        except KeyError:
+            raise RegistryError(f"no source with id {source_id!r} in the registry") from None
+
+
+def _format_validation_error(path: Path, err: ValidationError) -> str:
+    parts = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
+        parts.append(f"field '{loc}': {e['msg']}")
+    return f"{path}: " + "; ".join(parts)
+
+
+def load_spec(yaml_path: Path) -> RegisteredSource:
+    """Parse and validate one source.yaml. Raises RegistryError naming the file and field."""
+    try:
+        raw = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise RegistryError(f"{yaml_path}: malformed YAML: {e}") from None
+    except UnicodeDecodeError:
+        raise RegistryError(f"{yaml_path}: not UTF-8 text") from None
+    if not isinstance(raw, dict):
+        raise RegistryError(f"{yaml_path}: expected a mapping of fields, got {type(raw).__name__}")
+    try:
+        spec = SourceSpec.model_validate(raw)
+    except ValidationError as e:
+        raise RegistryError(_format_validation_error(yaml_path, e)) from None
+    src = RegisteredSource(spec=spec, yaml_path=yaml_path)
+    if not src.file_path.is_file():
+        raise RegistryError(f"{yaml_path}: field 'file': {spec.file!r} not found beside it")
+    return src
+
+
+def load_registry(sources_dir: Path = DEFAULT_SOURCES_DIR) -> Registry:
+    """Load every ``*/source.yaml``. Invalid entries are collected in ``errors``, not raised, so
+    one broken entry does not hide the others; duplicate ids are errors too."""
+    reg = Registry()
+    seen: dict[str, Path] = {}
+    for yaml_path in sorted(Path(sources_dir).glob(f"*/{SOURCE_YAML}")):
+        try:
+            src = load_spec(yaml_path)
+        except RegistryError as e:
+            reg.errors.append(str(e))
+            continue
+        if src.source_id in seen:
+            reg.errors.append(
+                f"{yaml_path}: field 'source_id': {src.source_id!r} already used by {seen[src.source_id]}"
+            )
+            continue
+        seen[src.source_id] = yaml_path
+        reg.sources.append(src)
+    return reg
