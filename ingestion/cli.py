@@ -1,0 +1,336 @@
+"""`bulletins`: the command line for people who add and check sources.
+
+    bulletins validate              check every registry entry and its file
+    bulletins preview FILE          how the parser sees a file, without touching the warehouse
+    bulletins add FILE --region … --period …   register a new source (YAML written for you)
+    bulletins coverage              line coverage of every source (parsed + furniture + quarantine)
+    bulletins ingest [ID …]         parse + load into data/warehouse.duckdb without Dagster
+    bulletins reconcile             stated totals vs parsed counts (from the warehouse)
+    bulletins confusion             inferred vs reported status (from the warehouse)
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from ingestion.registry import (
+    DEFAULT_SOURCES_DIR,
+    REPO_ROOT,
+    SOURCE_YAML,
+    RegistryError,
+    SourceSpec,
+    load_registry,
+    load_spec,
+)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+err = Console(stderr=True)
+
+SOURCES_OPT = typer.Option(DEFAULT_SOURCES_DIR, "--sources", help="registry folder (one sub-folder per source)")
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {msg}")
+    raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------- period / region parsing
+_PERIOD_PATTERNS = [
+    (re.compile(r"^(\d{4})-?Q([1-4])$", re.I), lambda m: {"year": int(m[1]), "quarter": int(m[2])}),
+    (re.compile(r"^(\d{4})-?H([12])$", re.I), lambda m: {"year": int(m[1]), "half": int(m[2])}),
+    (re.compile(r"^(\d{4})-?M(\d{1,2})$", re.I), lambda m: {"year": int(m[1]), "month": int(m[2])}),
+    (re.compile(r"^(\d{4})$"), lambda m: {"year": int(m[1]), "annual": True}),
+    (re.compile(r"^(\d{4})年?([一二三四1-4])季度$"), lambda m: {"year": int(m[1]), "quarter": "一二三四".find(m[2]) + 1 or int(m[2])}),
+    (re.compile(r"^(\d{4})年?(上|下)半年$"), lambda m: {"year": int(m[1]), "half": 1 if m[2] == "上" else 2}),
+    (re.compile(r"^(\d{4})年?(?:1-)?(\d{1,2})月$"), lambda m: {"year": int(m[1]), "month": int(m[2])}),
+    (re.compile(r"^(\d{4})年?(?:全年|年度)?$"), lambda m: {"year": int(m[1]), "annual": True}),
+]
+
+
+def parse_period(text: str) -> dict:
+    """'2024-Q4', '2024-H1', '2024-M11', '2024', '2024年四季度', '2024年上半年', '2024年1-11月'."""
+    t = text.strip().replace(" ", "")
+    for pattern, build in _PERIOD_PATTERNS:
+        m = pattern.match(t)
+        if m:
+            return build(m)
+    raise ValueError(f"period {text!r} not understood; use e.g. 2024-Q4, 2024-H1, 2024-M11 or 2024")
+
+
+def parse_region(text: str) -> dict:
+    """'安徽省淮北市相山区' -> {'province': '安徽省', 'city': '淮北市', 'county': '相山区'} via cpca."""
+    from ingestion import regions
+
+    if re.fullmatch(r"\d{6}", text.strip()):
+        r = regions.region_for_code(text.strip())
+        anc = {a.level: a.region_name for a in regions.ancestors(r)}
+        return {
+            "province": anc.get("province"),
+            "city": anc.get("city"),
+            "county": anc.get("district") or anc.get("county"),
+            "region_code": r.region_code,
+        }
+    df = regions._cpca().transform([text.strip()])
+    row = df.iloc[0]
+    out = {"province": row["省"], "city": row["市"], "county": row["区"]}
+    out = {k: v for k, v in out.items() if isinstance(v, str) and v}
+    if not out:
+        raise ValueError(f"region {text!r} not recognised; give names like 安徽省淮北市相山区 or a 6-digit code")
+    return out
+
+
+def _slug(region: dict, period: dict) -> str:
+    from ingestion import regions
+    from ingestion.registry import Jurisdiction, Period
+
+    code = regions.resolve(Jurisdiction(**region)).region_code
+    return f"r{code}_{Period(**period).label.lower().replace('-', '')}"
+
+
+# ---------------------------------------------------------------- commands
+@app.command()
+def validate(sources: Path = SOURCES_OPT) -> None:
+    """Check every registry entry (YAML fields, file exists and reads, layout parses)."""
+    from ingestion.parse import parse_source
+
+    reg = load_registry(sources)
+    bad = list(reg.errors)
+    for src in track(reg.sources, description="validating", console=err, disable=not sys.stderr.isatty()):
+        try:
+            parsed = parse_source(src)
+            cov = parsed.result.coverage()
+            console.print(
+                f"[green]ok[/green]  {src.source_id}: {parsed.layout}, {len(parsed.result.rows)} rows, "
+                f"{cov.quarantined_lines} quarantined of {cov.total_lines} lines"
+            )
+        except Exception as e:  # noqa: BLE001 - report every failure, keep going
+            bad.append(f"{src.relative_file()}: {e}")
+    for msg in bad:
+        err.print(f"[red]invalid[/red] {msg}")
+    console.print(f"{len(reg.sources) - (len(bad) - len(reg.errors))} valid, {len(bad)} invalid")
+    if bad:
+        raise typer.Exit(1)
+
+
+def _preview_spec(path: Path, layout: str, encoding: Optional[str]) -> SourceSpec:
+    return SourceSpec(
+        source_id="preview", file=path.name, layout=layout, encoding=encoding,
+        unknown_reason="preview: jurisdiction and period not given",
+    )
+
+
+@app.command()
+def preview(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a bulletin file"),
+    layout: str = typer.Option("auto", help="force a layout (cell_lines, pipe, narrative, …)"),
+    encoding: Optional[str] = typer.Option(None, help="force an encoding (default: detect)"),
+    rows: int = typer.Option(5, help="how many rows to show"),
+) -> None:
+    """Show how the parser sees FILE: encoding, layout, header roles, first rows, coverage,
+    quarantined lines and unknown status words. Writes nothing."""
+    from ingestion.parse import parse_file
+
+    try:
+        parsed = parse_file(file, _preview_spec(file, layout, encoding), display_name=str(file))
+    except Exception as e:  # noqa: BLE001
+        _fail(str(e))
+    res = parsed.result
+    cov = res.coverage()
+    console.print(f"[bold]{file}[/bold]: encoding {parsed.text.encoding}, layout {parsed.layout}, "
+                  f"{cov.total_lines} lines")
+    for table_no, cells in sorted(res.headers.items()):
+        console.print(f"table {table_no} header: " + " | ".join(f"{h} → {r}" for h, r in cells))
+    per_table: dict[int, int] = {}
+    for r in res.rows:
+        per_table[r.table_no] = per_table.get(r.table_no, 0) + 1
+    console.print("rows per table: " + ", ".join(f"{t}: {n}" for t, n in sorted(per_table.items())))
+    t = Table("table", "序号", "sub", "lines", "task", "lead units", "status", "progress")
+    for r in res.rows[:rows]:
+        t.add_row(str(r.table_no), str(r.task_seq), str(r.sub_seq), f"{r.line_start}-{r.line_end}",
+                  (r.task_text or "")[:30], "、".join(r.lead_units), r.status_reported or "",
+                  (r.progress_text or "")[:40])
+    console.print(t)
+    console.print(f"coverage: {cov.row_lines} row lines + {cov.furniture_lines} furniture + "
+                  f"{cov.quarantined_lines} quarantined = {cov.accounted} of {cov.total_lines}")
+    for q in res.quarantine[:20]:
+        console.print(f"  quarantined line {q.line_no}: {q.reason}: {q.text[:60]}")
+    for st in res.stated_totals:
+        console.print(f"stated total: {st.metric} = {st.value} (line {st.line_no})")
+    words = sorted({r.status_reported for r in res.rows if r.status_reported})
+    if words:
+        from ingestion.normalize.vocabulary import unknown_words
+
+        unknown = unknown_words(words)
+        console.print("status words: " + "、".join(words))
+        if unknown:
+            console.print(f"[yellow]unknown status words[/yellow] (add them under status_words: in the YAML): "
+                          + "、".join(unknown))
+
+
+@app.command()
+def add(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the bulletin file to add"),
+    region: str = typer.Option(..., help="jurisdiction, e.g. 安徽省淮北市相山区 or 340603"),
+    period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024 or 2024年上半年"),
+    source_id: Optional[str] = typer.Option(None, "--id", help="registry id (default from region+period)"),
+    layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
+    title: Optional[str] = typer.Option(None),
+    publisher: Optional[str] = typer.Option(None),
+    url: Optional[str] = typer.Option(None),
+    sources: Path = SOURCES_OPT,
+) -> None:
+    """Register FILE as a new source: copy it into data/sources/<id>/ and write source.yaml with
+    the detected layout and column mapping for a person to adjust."""
+    from ingestion.parse import parse_file
+
+    try:
+        region_d = parse_region(region)
+        period_d = parse_period(period)
+        sid = source_id or _slug(region_d, period_d)
+    except Exception as e:  # noqa: BLE001
+        _fail(str(e))
+    folder = sources / sid
+    if folder.exists():
+        _fail(f"{folder} already exists; choose another --id or remove it")
+    spec_d: dict = {"source_id": sid, "file": file.name}
+    if title:
+        spec_d["title"] = title
+    spec_d["jurisdiction"] = region_d
+    spec_d["period"] = period_d
+    for k, v in (("publisher", publisher), ("url", url)):
+        if v:
+            spec_d[k] = v
+    try:
+        spec = SourceSpec.model_validate({**spec_d, "layout": layout})
+        parsed = parse_file(file, spec, display_name=str(file))
+    except Exception as e:  # noqa: BLE001
+        _fail(f"not added: {e}")
+    spec_d["layout"] = parsed.layout
+    if parsed.text.encoding not in ("utf-8", "utf-8-sig"):
+        spec_d["encoding"] = parsed.text.encoding
+    columns = {h: r for cells in parsed.result.headers.values() for h, r in cells if r}
+    if columns:
+        spec_d["columns"] = columns
+    folder.mkdir(parents=True)
+    try:
+        shutil.copy2(file, folder / file.name)
+        text = (
+            f"# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
+            f"# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
+            + yaml.safe_dump(spec_d, allow_unicode=True, sort_keys=False)
+        )
+        (folder / SOURCE_YAML).write_text(text, encoding="utf-8")
+        load_spec(folder / SOURCE_YAML)
+    except Exception as e:  # noqa: BLE001 - leave no half-written entry behind
+        shutil.rmtree(folder, ignore_errors=True)
+        _fail(f"not added: {e}")
+    cov = parsed.result.coverage()
+    console.print(f"[green]added[/green] {sid}: {folder / SOURCE_YAML} ({parsed.layout}, "
+                  f"{len(parsed.result.rows)} rows, {cov.quarantined_lines} quarantined lines). "
+                  f"Materialize partition '{sid}' in Dagster or run `make run`.")
+
+
+@app.command()
+def coverage(sources: Path = SOURCES_OPT) -> None:
+    """Line coverage per source: parsed rows + recognised furniture + quarantine = all lines."""
+    from ingestion.parse import parse_source
+
+    reg = load_registry(sources)
+    t = Table("source", "layout", "tables", "rows", "lines", "in rows", "furniture", "quarantined", "complete")
+    failed = False
+    for src in reg.sources:
+        try:
+            p = parse_source(src)
+        except Exception as e:  # noqa: BLE001
+            t.add_row(src.source_id, "-", "-", "-", "-", "-", "-", "-", f"[red]{e}[/red]")
+            failed = True
+            continue
+        c = p.result.coverage()
+        t.add_row(src.source_id, p.layout, str(len({r.table_no for r in p.result.rows})),
+                  str(len(p.result.rows)), str(c.total_lines), str(c.row_lines), str(c.furniture_lines),
+                  str(c.quarantined_lines), "yes" if c.complete else "[red]no[/red]")
+        failed |= not c.complete
+    console.print(t)
+    for msg in reg.errors:
+        err.print(f"[red]invalid[/red] {msg}")
+    if failed or reg.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    source_ids: Optional[list[str]] = typer.Argument(None, help="ids to ingest (default: all)"),
+    db: Path = typer.Option(REPO_ROOT / "data" / "warehouse.duckdb", help="warehouse file"),
+    sources: Path = SOURCES_OPT,
+) -> None:
+    """Parse and load sources into the raw schema without Dagster (dbt not run)."""
+    from ingestion.pipeline import ingest_source
+
+    reg = load_registry(sources)
+    chosen = [reg.get(i) for i in source_ids] if source_ids else reg.sources
+    failed = 0
+    for src in track(chosen, description="ingesting", console=err, disable=not sys.stderr.isatty()):
+        try:
+            s = ingest_source(src, db)
+            console.print(f"[green]loaded[/green] {s.source_id}: {s.rows} rows, {s.quarantined} quarantined lines")
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            err.print(f"[red]failed[/red] {src.source_id}: {e}")
+    if failed or reg.errors:
+        for msg in reg.errors:
+            err.print(f"[red]invalid[/red] {msg}")
+        raise typer.Exit(1)
+
+
+def _read_only(db: Path):
+    import duckdb
+
+    if not db.exists():
+        _fail(f"{db} does not exist; run `make run` first")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def _print_query(db: Path, sql: str, title: str) -> None:
+    con = _read_only(db)
+    try:
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        t = Table(*cols, title=title)
+        for row in cur.fetchall():
+            t.add_row(*["" if v is None else str(v) for v in row])
+        console.print(t)
+    finally:
+        con.close()
+
+
+PUBLISHED_DB = REPO_ROOT / "data" / "published" / "warehouse.duckdb"
+DB_OPT = typer.Option(PUBLISHED_DB, help="warehouse to read (default: the published read-only copy)")
+
+
+@app.command()
+def reconcile(db: Path = DB_OPT) -> None:
+    """Totals a bulletin states about itself vs what was parsed."""
+    _print_query(db, "select * from mart.source_reconciliation order by all", "stated vs parsed")
+
+
+@app.command()
+def confusion(db: Path = DB_OPT) -> None:
+    """Inferred vs reported status where a bulletin prints a status column."""
+    from ingestion.normalize import evaluate
+
+    evaluate.main(str(db))
+
+
+if __name__ == "__main__":
+    app()
