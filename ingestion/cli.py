@@ -34,8 +34,9 @@ from ingestion.registry import (
 )
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
-err = Console(stderr=True)
+# Wide enough for the tables when output is piped (rich assumes 80 columns then).
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 SOURCES_OPT = typer.Option(DEFAULT_SOURCES_DIR, "--sources", help="registry folder (one sub-folder per source)")
 

@@ -50,28 +50,76 @@ def detect_layout(lines: list[str]) -> str:
 
 @dataclass
 class ParsedSource:
-    text: SourceText
+    text: SourceText  # for html/xlsx/docx/pdf: the Document's lines (see ingestion.formats)
     layout: str
     result: ParseResult
     sha256: str
+    document: "object | None" = None  # ingestion.formats.Document for non-text formats
+
+
+def _document_kind(path: Path, layout: str) -> str | None:
+    """The document format to read ``path`` as, or None for a text bulletin."""
+    from ingestion import formats
+
+    if layout == "auto":
+        return formats.detect_kind(path)
+    if layout == "xlsx":
+        return "xls" if formats.detect_kind(path) == "xls" else "xlsx"
+    return layout if layout in formats.LAYOUTS else None
+
+
+def _parse_document(path: Path, spec: SourceSpec, name: str, kind: str) -> ParsedSource:
+    from ingestion import formats
+    from ingestion.formats.layout import parse_document
+    from ingestion.model import SourceIssue
+
+    doc = formats.read_document(path, spec, kind, display_name=name)
+    layout = "xlsx" if kind == "xls" else kind
+    if doc.tables:
+        result = parse_document(doc, spec, layout)
+    else:
+        # No table in the document: its paragraphs are narrative.
+        layout = "narrative"
+        result = _parsers()["narrative"](doc.lines, spec)
+        result.issues.append(SourceIssue("no_table", f"{kind} document without a table: read as narrative"))
+    if not result.rows and layout != "narrative":
+        raise LayoutError(f"{name}: {kind} document: no task rows found under a recognised table header "
+                          f"(序号 / 重点工作 / 牵头单位 / 完成情况 …); name the columns in the source YAML")
+    cov = result.coverage()
+    if not cov.complete:
+        raise AssertionError(f"{name}: {kind} reader left lines unaccounted: {cov}")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    text = SourceText(path=path, encoding=doc.encoding, lines=doc.lines)
+    return ParsedSource(text=text, layout=layout, result=result, sha256=sha, document=doc)
 
 
 def parse_file(path: Path, spec: SourceSpec, display_name: str | None = None) -> ParsedSource:
     name = display_name or str(path)
+    kind = _document_kind(Path(path), spec.layout)
+    if kind is not None:
+        return _parse_document(Path(path), spec, name, kind)
     text = read_text_file(path, spec.encoding, display_name=name)
+    # Traditional characters: parse a Simplified view, restore the printed text (formats/script.py).
+    from ingestion.formats import script
+
+    traditional = script.is_traditional(text.lines, spec.options.get("script"))
+    lines = [script.simplify(ln) for ln in text.lines] if traditional else text.lines
     layout = spec.layout
     if layout == "auto":
         try:
-            layout = detect_layout(text.lines)
+            layout = detect_layout(lines)
         except LayoutError as e:
             raise LayoutError(f"{name}: layout not recognised: {e}") from None
     parsers = _parsers()
     if layout not in parsers:
         raise LayoutError(f"{name}: layout {layout!r} has no text parser; known: {', '.join(sorted(parsers))}")
     try:
-        result = parsers[layout](text.lines, spec)
+        result = parsers[layout](lines, spec)
     except LayoutError as e:
         raise LayoutError(f"{name}: {e}") from None
+    if traditional:
+        script.Restorer.for_lines(text.lines, lines).restore_result(result, text.lines)
+        result.issues.append(script.issue(text.lines))
     if not result.rows and layout != "narrative":
         raise LayoutError(f"{name}: layout {layout!r} found no task rows; is this the right layout?")
     cov = result.coverage()

@@ -10,24 +10,33 @@ from __future__ import annotations
 import re
 
 # Endings of a complete unit name. Longest first so '办公室' wins over '室'.
+# fmt: off
 UNIT_SUFFIXES = sorted(
     {
-        "局", "委", "办", "办公室", "部", "院", "中心", "镇", "乡", "街道", "街", "开发区", "高新区",
+        "局", "委", "办", "办公室", "县", "领导小组", "部", "院", "中心", "镇", "乡", "街道", "街", "开发区", "高新区",
         "园区", "园", "公司", "集团", "政府", "委员会", "管委会", "指挥部", "分局", "支队", "大队",
         "厅", "处", "社", "馆", "台", "校", "会", "联", "行", "所", "队", "站", "署", "科", "组",
         "成员单位", "各单位", "有关单位", "相关单位", "各县区", "各镇街", "县区", "镇街", "法院",
         "检察院", "管理局", "分公司", "监狱", "商会", "协会", "团", "示范区", "片区", "实验区",
-        "合作区", "新区", "区",
+        "合作区", "新区", "区", "组织", "部门", "单位", "机构",
     },
     key=len,
     reverse=True,
 )
+# fmt: on
+# A line that is nothing but a generic ending continues the name above it
+# ('市城乡建设指挥部' + '办公室'), it is not a unit of its own.
+_BARE_SUFFIXES = frozenset(
+    {"办公室", "中心", "管委会", "委员会", "指挥部", "领导小组", "分局", "支队", "大队"}
+)
+
 # Beginnings that start a new unit name when they follow a complete one.
 UNIT_PREFIXES = ("区", "市", "县", "省", "各", "镇", "乡", "团", "国网", "中国", "中共")
 
 _SEPARATORS = re.compile(r"[、,,;;/]+")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _BRACKETS = re.compile(r"[((][^))]*[))]")
+_NOTE = re.compile(r"\s*[((][^))]*[))]\s*")
 
 
 def _clean(s: str) -> str:
@@ -80,8 +89,13 @@ _TAILS = ("成员单位", "有关单位", "相关单位", "各成员", "及成�
 _STANDALONE = ("开发区", "高新区", "经开区", "投资促进", "城投", "交投", "建投", "供电公司", "税务局")
 
 
+# A township / street name without a 区/市 prefix ('渠沟镇', '曲阳街道') also starts a new unit.
+_TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]{1,3}?(镇|乡|街道)(?![\u4e00-\u9fff]*(局|委|办|中心|所|站))")
+
+
 def _standalone_start(rest: str) -> bool:
-    return rest.startswith(_STANDALONE)
+    # ('局渠沟镇' is the tail of '…社' + '局', not a township: a name never starts with a suffix)
+    return rest.startswith(_STANDALONE) or (bool(_TOWNSHIP.match(rest)) and not ends_like_unit(rest[0]))
 
 
 def split_units(lines: list[str]) -> list[str]:
@@ -97,7 +111,13 @@ def split_units(lines: list[str]) -> list[str]:
             words = [w for w in _SPACES.split(part.strip()) if w]
             buf = ""
             for w in words:
-                if buf and ends_like_unit(buf) and ends_like_unit(w) and len(w) >= 3 and not w.startswith(_TAILS):
+                if (
+                    buf
+                    and ends_like_unit(buf)
+                    and ends_like_unit(w)
+                    and len(w) >= 3
+                    and not w.startswith(_TAILS)
+                ):
                     pieces.append(buf)
                     buf = w
                 else:
@@ -108,6 +128,14 @@ def split_units(lines: list[str]) -> list[str]:
     joined: list[str] = []
     carry = ""
     for p in pieces:
+        # A bracketed note on its own line ('(人才办)') qualifies the unit before it.
+        if not carry and joined and (_NOTE.fullmatch(p) or _clean(p) in _BARE_SUFFIXES):
+            joined[-1] += _clean(p) if not _NOTE.fullmatch(p) else p
+            continue
+        # A fragment followed by a line that starts a new unit was a (truncated) name of its own.
+        if carry and p.startswith(UNIT_PREFIXES) and len(_clean(p)) >= 3:
+            joined.append(carry)
+            carry = ""
         cur = carry + p
         if ends_like_unit(cur):
             joined.append(cur)

@@ -1,0 +1,52 @@
+-- Status precedence per task row: a non-empty status cell is mapped through the vocabulary
+-- (method 'reported'; a word the vocabulary does not know gives 'unknown'); otherwise the
+-- status inferred from the text when it is not 'unknown' (method 'inferred'); else 'unknown' / 'none'.
+with vocabulary as (
+    -- one status per word; whitespace inside the word is ignored as in stg_task_rows.status_word
+    select {{ clean_unit_name('word') }} as status_word, min(status) as status
+    from {{ ref('status_vocabulary') }}
+    where {{ clean_unit_name('word') }} is not null
+    group by 1
+),
+
+joined as (
+    select
+        t.source_id,
+        t.table_no,
+        t.row_no,
+        t.task_row_key,
+        t.status_reported,
+        t.status_word,
+        v.status as vocabulary_status,
+        coalesce(g.status_inferred, 'unknown') as status_inferred,
+        g.inference_rule,
+        g.inference_evidence,
+        g.completion_pct,
+        coalesce(g.masked_figures, false) as masked_figures,
+        g.source_id is not null as has_signals
+    from {{ ref('stg_task_rows') }} t
+    left join vocabulary v on v.status_word = t.status_word
+    left join {{ ref('stg_row_signals') }} g
+        on g.source_id = t.source_id and g.table_no = t.table_no and g.row_no = t.row_no
+)
+
+select
+    *,
+    case
+        when status_word is not null then coalesce(vocabulary_status, 'unknown')
+        when status_inferred <> 'unknown' then status_inferred
+        else 'unknown'
+    end as status,
+    case
+        when status_word is not null then 'reported'
+        when status_inferred <> 'unknown' then 'inferred'
+        else 'none'
+    end as status_method,
+    status_word is not null and vocabulary_status is null as status_word_unknown,
+    coalesce(
+        vocabulary_status is not null
+        and status_inferred <> 'unknown'
+        and vocabulary_status <> status_inferred,
+        false
+    ) as status_conflict
+from joined

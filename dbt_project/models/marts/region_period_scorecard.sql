@@ -1,0 +1,17 @@
+-- Per region x period: task rows, counts and shares per status, reported vs inferred, and how
+-- many rows are comparable. Rows of a source without region or period form their own group
+-- (NULL keys) so nothing disappears from the totals.
+select
+    md5(coalesce(f.region_code, '') || '|' || coalesce(f.period_id, '')) as scorecard_key,
+    f.region_code,
+    r.region_name,
+    r.level as region_level,
+    f.period_id,
+    f.period_id as period_label,
+    p.elapsed_share,
+    count(distinct f.source_id)::integer as source_count,
+    {{ status_counts() }}
+from {{ ref('fact_task_progress') }} f
+left join {{ ref('dim_region') }} r on r.region_code = f.region_code
+left join {{ ref('dim_period') }} p on p.period_id = f.period_id
+group by all

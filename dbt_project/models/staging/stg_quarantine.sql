@@ -1,0 +1,6 @@
+select
+    source_id,
+    line_no,
+    {{ clean_text('text') }} as text,
+    {{ clean_text('reason') }} as reason
+from {{ source('raw', 'quarantine') }}

@@ -1,0 +1,10 @@
+select
+    source_id,
+    table_no,
+    row_no,
+    coalesce({{ clean_text('status_inferred') }}, 'unknown') as status_inferred,
+    {{ clean_text('inference_rule') }} as inference_rule,
+    {{ clean_text('inference_evidence') }} as inference_evidence,
+    completion_pct,
+    coalesce(masked_figures, false) as masked_figures
+from {{ source('raw', 'row_signals') }}

@@ -1,0 +1,302 @@
+"""Validate a warehouse table with a GX 1.x suite, the route that works on DuckDB here: read the
+table into a pandas DataFrame through a **read-only** duckdb connection, then validate it with
+an ephemeral GX context's pandas datasource (GX's SQL route on duckdb fails every expectation
+with ``MetricResolutionError``). Returns a plain ``ValidationOutcome``: no GX objects leak out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import math
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from expectations import gx_env  # noqa: F401
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from expectations.suites import DATASETS, Dataset, context  # noqa: E402
+
+SAMPLE_SIZE = 5
+
+
+@dataclass
+class ExpectationFailure:
+    expectation: str  # e.g. expect_column_values_to_be_in_set
+    columns: list[str]
+    severity: str  # 'error' or 'warn'
+    unexpected_count: int | None = None
+    element_count: int | None = None
+    samples: list[dict[str, Any]] = field(default_factory=list)  # key columns + offending values
+    message: str | None = None  # an exception or a missing column, instead of counts
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        cols = ", ".join(self.columns)
+        if self.message:
+            return f"{self.expectation}({cols}): {self.message}"
+        return f"{self.expectation}({cols}): {self.unexpected_count} of {self.element_count} rows fail"
+
+
+@dataclass
+class ValidationOutcome:
+    dataset: str  # suite name, e.g. raw_task_rows
+    table: str
+    rows_checked: int
+    expectations: int
+    failures: list[ExpectationFailure] = field(default_factory=list)
+    error: str | None = None  # could not validate at all (table missing, file locked …)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[ExpectationFailure]:
+        return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ExpectationFailure]:
+        return [f for f in self.failures if f.severity != "error"]
+
+    @property
+    def success(self) -> bool:
+        """No error-level failure (warnings allowed) and the validation itself ran."""
+        return self.error is None and not self.errors
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.dataset}: NOT RUN: {self.error}"
+        state = "passed" if self.success else "FAILED"
+        out = f"{self.dataset}: {state} ({self.rows_checked} rows, {self.expectations} expectations"
+        if self.failures:
+            out += f", {len(self.errors)} errors, {len(self.warnings)} warnings"
+        return out + ")"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["success"] = self.success
+        return d
+
+
+# ------------------------------------------------------------------------------- reading
+
+
+@contextlib.contextmanager
+def read_only(db_path: Path, timeout_s: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection. Takes a shared lock on the writers' lock file (see
+    ``ingestion.load.writer``) so it waits for a writer of this process family to finish, and
+    retries while another process (e.g. dbt) holds the file."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: warehouse file does not exist (run the build first)")
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    deadline = time.monotonic() + timeout_s
+    with contextlib.ExitStack() as stack:
+        try:
+            lock = stack.enter_context(open(lock_path, "a"))
+        except OSError:
+            lock = None  # read-only directory: no lock, rely on the retry below
+        while lock is not None:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{db_path}: a writer held the lock for {timeout_s:.0f}s") from None
+                time.sleep(0.2)
+        while True:
+            try:
+                con = duckdb.connect(str(db_path), read_only=True)
+                break
+            except duckdb.IOException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+    return {r[0] for r in rows}
+
+
+def read_frame(db_path: Path, dataset: Dataset) -> pd.DataFrame:
+    with read_only(db_path) as con:
+        needed = dataset.requires or (dataset.table,)
+        missing = sorted(set(needed) - _existing_tables(con))
+        if missing:
+            raise LookupError(f"table(s) {', '.join(missing)} not in {db_path}")
+        return con.execute(dataset.sql).df()
+
+
+# ---------------------------------------------------------------------------- validating
+
+def _columns_of(kwargs: dict[str, Any]) -> list[str]:
+    cols: list[str] = []
+    for k in ("column", "column_A", "column_B"):
+        if kwargs.get(k):
+            cols.append(kwargs[k])
+    cols.extend(kwargs.get("column_list") or [])
+    return cols
+
+
+def _plain(v: Any) -> Any:
+    """JSON-friendly scalar for samples."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (list, tuple, dict, str)):
+        try:
+            v = v.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _samples(df: pd.DataFrame, index_list: list | None, keys: tuple[str, ...], cols: list[str]) -> list[dict]:
+    if not index_list:
+        return []
+    wanted = [c for c in dict.fromkeys([*keys, *cols]) if c in df.columns]
+    out = []
+    for idx in index_list[:SAMPLE_SIZE]:
+        if isinstance(idx, dict):  # some expectations report index dicts
+            idx = idx.get("index", next(iter(idx.values()), None))
+        try:
+            row = df.loc[idx, wanted]
+        except (KeyError, TypeError):
+            continue
+        out.append({c: _plain(row[c]) for c in wanted})
+    return out
+
+
+def validate_frame(
+    df: pd.DataFrame,
+    suite,
+    *,
+    dataset: str,
+    table: str,
+    keys: tuple[str, ...] = (),
+    strict_columns: bool = True,
+) -> ValidationOutcome:
+    """Validate a DataFrame with an ``ExpectationSuite`` (pandas route, ephemeral context)."""
+    import great_expectations as gx
+
+    t0 = time.monotonic()
+    ctx = context()
+    run_id = uuid.uuid4().hex[:12]
+    failures: list[ExpectationFailure] = []
+    # Expectations on columns the frame lacks cannot run: report them instead of letting GX raise.
+    keep = []
+    n_expectations = len(suite.expectations)
+    for exp in suite.expectations:
+        cfg = exp.configuration
+        cols = _columns_of(cfg.kwargs)
+        severity = (cfg.meta or {}).get("severity", "error")
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            failures.append(
+                ExpectationFailure(
+                    expectation=cfg.type,
+                    columns=cols,
+                    severity=severity if strict_columns else "warn",
+                    message=f"column(s) {', '.join(missing)} not in {table}",
+                    kwargs={k: _plain(v) for k, v in cfg.kwargs.items() if k != "batch_id"},
+                )
+            )
+            continue
+        keep.append(exp)
+    rows = len(df)
+    if keep:
+        runnable = ctx.suites.add(gx.ExpectationSuite(name=f"{suite.name}-{run_id}", expectations=keep))
+        ds = ctx.data_sources.add_pandas(f"ds-{run_id}")
+        batch_def = ds.add_dataframe_asset(f"{dataset}-{run_id}").add_batch_definition_whole_dataframe("all")
+        vd = gx.ValidationDefinition(data=batch_def, suite=runnable, name=f"vd-{run_id}")
+        try:
+            res = vd.run(batch_parameters={"dataframe": df}, result_format={"result_format": "COMPLETE"})
+        finally:
+            with contextlib.suppress(Exception):
+                ctx.data_sources.delete(f"ds-{run_id}")
+            with contextlib.suppress(Exception):
+                ctx.suites.delete(runnable.name)
+        for r in res.results:
+            if r.success:
+                continue
+            cfg = r.expectation_config
+            cols = _columns_of(cfg.kwargs)
+            result = r.result or {}
+            exc = r.exception_info or {}
+            message = None
+            if isinstance(exc, dict) and exc.get("raised_exception"):
+                message = str(exc.get("exception_message") or "expectation raised")
+            failures.append(
+                ExpectationFailure(
+                    expectation=cfg.type,
+                    columns=cols,
+                    severity=(cfg.meta or {}).get("severity", "error"),
+                    unexpected_count=result.get("unexpected_count"),
+                    element_count=result.get("element_count"),
+                    samples=_samples(df, result.get("unexpected_index_list"), keys, cols),
+                    message=message,
+                    kwargs={k: _plain(v) for k, v in cfg.kwargs.items() if k != "batch_id"},
+                )
+            )
+    return ValidationOutcome(
+        dataset=dataset,
+        table=table,
+        rows_checked=rows,
+        expectations=n_expectations,
+        failures=failures,
+        seconds=round(time.monotonic() - t0, 3),
+    )
+
+
+def validate(dataset: str | Dataset, db_path: Path) -> ValidationOutcome:
+    """Read ``dataset`` from the warehouse at ``db_path`` (read-only) and validate it."""
+    ds = DATASETS[dataset] if isinstance(dataset, str) else dataset
+    t0 = time.monotonic()
+    try:
+        df = read_frame(Path(db_path), ds)
+    except (LookupError, FileNotFoundError, TimeoutError, duckdb.Error) as e:
+        return ValidationOutcome(
+            dataset=ds.name, table=ds.table, rows_checked=0, expectations=len(ds.suite().expectations),
+            error=f"{type(e).__name__}: {e}", seconds=round(time.monotonic() - t0, 3),
+        )
+    out = validate_frame(
+        df, ds.suite(), dataset=ds.name, table=ds.table, keys=ds.keys, strict_columns=ds.strict_columns
+    )
+    out.seconds = round(time.monotonic() - t0, 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m expectations.runner [DB] [dataset …]``: validate and print a summary."""
+    import os
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    db = Path(args.pop(0)) if args and args[0].endswith(".duckdb") else Path(
+        os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
+    )
+    names = args or list(DATASETS)
+    ok = True
+    for name in names:
+        out = validate(name, db)
+        ok &= out.success
+        print(out.summary())
+        for f in out.failures:
+            print(f"   [{f.severity}] {f.describe()}  e.g. {f.samples[:2]}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Bulletins in the formats they really come in: HTML pages, .xlsx/.xls workbooks, .docx, PDF.
+
+``read_document(path, spec) -> Document`` turns a file into what the shared grid mapper
+(``ingestion.layouts.grid.rows_from_grid``) needs: tables as lists of ``GridRow`` with merged cells
+already resolved, and the text outside tables as paragraphs. ``ingestion.formats.layout`` then
+builds a ``LineLedger`` over ``Document.lines`` and maps each table (table_no 1, 2, …).
+
+Provenance (``TaskRow.line_start`` / ``line_end``) - what a "line" is, per format:
+
+* **html**: the real line of the source file (decoded text, 1-based). A row's span runs from the
+  line of its ``<tr>`` to the line of its last content (``</tr>``); ``Document.lines`` is the page
+  source, so every source line (markup, script, title, table rows) is accounted for. A minified
+  page puts several rows on one line: they then share that line.
+* **xlsx / xls**: the sheet row number. ``Document.lines`` has one line per sheet row (cells joined
+  by ' | '), sheet after sheet; for the first sheet line n *is* row n, for a later sheet line n is
+  row ``n - Document.sheet_offsets[sheet]`` of that sheet (``Document.locate(n)`` says which).
+* **docx / pdf**: the line number in a canonical text rendering of the document, one line per
+  paragraph or table row in reading order (pdf: page by page, top to bottom; text lines and table
+  rows interleaved by position). ``Document.lines`` *is* that rendering (cells joined by ' | ',
+  a line break inside a cell shown as '⏎'), so ``bulletins preview`` can show it, and the ledger
+  accounts for every paragraph and table row exactly as it does for the lines of a text file.
+
+Merged cells are resolved from the file (HTML rowspan/colspan, xlsx/xls merged ranges, docx
+gridSpan/vMerge, PDF cells spanning grid slots): a cell merged *down* is repeated into every row it
+spans and those rows are flagged ``merged_cell``; a cell merged *across* keeps its text in its first
+column and leaves the other columns empty (repeating it would copy e.g. a full-width section
+heading into every column, or progress text into the status column).
+
+Errors are ``FormatError`` (a ``SourceReadError``) and name the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.layouts.grid import GridRow
+from ingestion.reader import SourceReadError
+
+KINDS = ("html", "xlsx", "xls", "docx", "pdf")
+# Layout names (``SourceSpec.layout``) handled here; 'xls' files use layout 'xlsx'.
+LAYOUTS = ("html", "xlsx", "docx", "pdf")
+
+
+class FormatError(SourceReadError):
+    """A document cannot be read. The message names the file and the problem."""
+
+
+@dataclass
+class Paragraph:
+    """Text outside the tables, on one line of ``Document.lines``.
+
+    ``kind`` is the reader's own knowledge of what it is ('title' for an HTML <title>/<h1>,
+    'metadata' for script/style, 'filler' for markup-only lines), or None: classified by text."""
+
+    line_no: int
+    text: str
+    kind: str | None = None
+
+
+@dataclass
+class Document:
+    path: Path
+    kind: str  # one of KINDS
+    lines: list[str]  # the ledger's lines (see module docstring)
+    tables: list[list[GridRow]] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    encoding: str = "binary"
+    # GridRow.line_start -> flags for the task row made from it ('merged_cell', 'split_across_pages')
+    row_flags: dict[int, list[str]] = field(default_factory=dict)
+    # per table (index into tables): a name for messages, e.g. 'sheet 汇总表', 'page 2'
+    table_names: list[str] = field(default_factory=list)
+    # xlsx/xls: sheet name -> line offset (line = offset + sheet row)
+    sheet_offsets: dict[str, int] = field(default_factory=dict)
+
+    def flag(self, line_no: int, flag: str) -> None:
+        flags = self.row_flags.setdefault(line_no, [])
+        if flag not in flags:
+            flags.append(flag)
+
+    def locate(self, line_no: int) -> str:
+        """Where a line of this document is, in the document's own terms."""
+        if self.sheet_offsets:
+            name, off = None, 0
+            for sheet, o in self.sheet_offsets.items():
+                if o < line_no:
+                    name, off = sheet, o
+            return f"sheet {name!r} row {line_no - off}"
+        return f"line {line_no}"
+
+
+def render_cells(cells: list[str]) -> str:
+    """One line of a canonical rendering for a table row: cells joined by ' | ', trailing empty
+    cells dropped, a line break inside a cell shown as '⏎'."""
+    cells = [re.sub(r"\s*\n\s*", "⏎", c.strip()) for c in cells]
+    while cells and not cells[-1]:
+        cells.pop()
+    return " | ".join(cells)
+
+
+def detect_kind(path: Path) -> str | None:
+    """The document kind from magic bytes, then the file extension; None for a text file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return None
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        return "xls"  # OLE2 compound file (a legacy .doc is refused by the xls reader)
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        ext = path.suffix.lower().lstrip(".")
+        return ext if ext in ("xlsx", "docx") else None
+    ext = path.suffix.lower()
+    if ext in (".html", ".htm", ".shtml", ".xhtml"):
+        return "html"
+    sniff = head.lstrip().lower()
+    if sniff.startswith((b"<!doctype html", b"<html")) or (b"<table" in sniff and b"<tr" in sniff):
+        return "html"
+    ext = ext.lstrip(".")
+    if ext in ("xlsx", "xls", "docx", "pdf"):
+        return ext  # right extension, wrong content: the reader will say what is wrong
+    return None
+
+
+def read_document(path: Path, spec, kind: str | None = None, display_name: str | None = None) -> Document:
+    """Read ``path`` as ``kind`` (detected when None)."""
+    name = display_name or str(path)
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(f"{name}: file not found")
+    if path.stat().st_size == 0:
+        raise FormatError(f"{name}: file is empty")
+    kind = kind or detect_kind(path)
+    if kind == "html":
+        from ingestion.formats import html
+
+        return html.read(path, spec, name)
+    if kind in ("xlsx", "xls"):
+        from ingestion.formats import xlsx
+
+        return xlsx.read(path, spec, name, kind)
+    if kind == "docx":
+        from ingestion.formats import docx
+
+        return docx.read(path, spec, name)
+    if kind == "pdf":
+        from ingestion.formats import pdf
+
+        return pdf.read(path, spec, name)
+    raise FormatError(f"{name}: not a recognised document format (html, xlsx, xls, docx, pdf)")

@@ -1,0 +1,176 @@
+"""``Document`` -> ``ParseResult``: the layout function shared by html / xlsx / docx / pdf.
+
+1. A ``LineLedger`` over ``Document.lines``.
+2. Script: if the document is printed in Traditional characters, every cell and paragraph is
+   matched through its Simplified view (``ingestion.formats.script``) and the row texts are
+   restored to the printed characters afterwards; issue ``traditional_script``.
+3. Paragraphs (text outside tables) are furniture: the reader's own kind, else by text -
+   metadata (发布时间, 来源, 浏览 …, page numbers), title (the first text before any table, a
+   caption such as '…完成情况表', '附件1'), otherwise preamble.
+4. Each table grid is cut into tables at its header rows (``grid.header_roles``): rows above the
+   first header are furniture (title / metadata / preamble by text); a row repeating the current
+   header (a header printed again on every page) is furniture 'header'; a *different* header
+   starts the next table. Each table goes through ``rows_from_grid`` with ``empty_inherits=False``
+   (the readers resolved merged cells from the file, so an empty cell is printed empty;
+   ``spec.options['empty_cells_inherit']`` overrides), table_no 1, 2, … over the whole document.
+   A grid with no header row is quarantined line by line with the reason. Rows after the last
+   numbered row that hold a single text (not a heading) are notes under the table ('注:…'):
+   furniture (metadata / preamble), not task rows.
+5. Rows get the reader's flags (``merged_cell``, ``split_across_pages``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingestion.columns import normalise_header
+from ingestion.formats import Document
+from ingestion.formats import script as script_mod
+from ingestion.layouts.grid import GridRow, header_roles, is_section_heading, parse_seq, rows_from_grid
+from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
+
+_METADATA = re.compile(
+    r"发布时间|发布日期|信息来源|来源[::]|浏览次数|浏览量|阅读次数|点击数|访问量|字号|打印本页|关闭窗口|分享到|"
+    r"填报单位|填报日期|填报人|报送单位|制表人?[::]|审核人?[::]|联系电话|日期[::]|索引号|发文机关|成文日期|发布机构|主题分类|责任编辑|扫一扫|【.{0,4}】|^\s*(?:首页|当前位置)|"
+    r"^\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*$"
+)
+_CAPTION = re.compile(r"(情况|汇总|清单|台账|一览)表|重点工作.{0,12}(完成|进展|落实|推进)情况|^附件\s*\d*\s*[::]?\s*$|^附表")
+_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页.*|\d{1,4}\s*/\s*\d{1,4})\s*$")
+
+
+def classify_text(text: str, before_tables: bool, first: bool) -> str:
+    """Furniture kind of a paragraph outside the tables."""
+    t = text.strip()
+    if not t:
+        return "blank"
+    if _PAGE_NO.match(t) or _METADATA.search(t):
+        return "metadata"
+    if _CAPTION.search(t) and len(t) <= 80 and not re.search(r"[。;;!!??]$", t):
+        return "title"
+    if first and before_tables and len(t) <= 60:
+        return "title"
+    return "preamble"
+
+
+def _same_header(a: list[str], b: list[str]) -> bool:
+    na = [normalise_header(c) for c in a if c.strip()]
+    nb = [normalise_header(c) for c in b if c.strip()]
+    return na == nb
+
+
+def _split_at_headers(grid: list[GridRow], view: list[list[str]], spec) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """Indexes of rows before the first header, (start, end) index ranges of tables (each starting
+    at its header), indexes of repeated header rows."""
+    headers = [i for i, cells in enumerate(view) if header_roles(cells, spec.columns) is not None]
+    if not headers:
+        return list(range(len(grid))), [], []
+    pre = list(range(headers[0]))
+    tables: list[tuple[int, int]] = []
+    repeated: list[int] = []
+    start = headers[0]
+    for h in headers[1:]:
+        if _same_header(view[h], view[start]):
+            repeated.append(h)
+        else:
+            tables.append((start, h))
+            start = h
+    tables.append((start, len(grid)))
+    return pre, tables, repeated
+
+
+def _trailing_notes(view_rows: list[GridRow], idx: list[int], spec) -> list[int]:
+    """Rows after the last numbered row that hold one text only, not a 序号 and not a heading:
+    notes under the table ('注:…', '填报人:…'), not task rows."""
+    roles = header_roles(view_rows[idx[0]].cells, spec.columns)
+    if not roles or "seq" not in roles:
+        return []
+    col = roles.index("seq")
+    numbered = [i for i in idx[1:] if col < len(view_rows[i].cells) and parse_seq(view_rows[i].cells[col]) is not None]
+    if not numbered:
+        return []
+    out = []
+    for i in idx:
+        if i <= numbered[-1]:
+            continue
+        texts = [c for c in view_rows[i].cells if c.strip()]
+        if len(texts) == 1 and not is_section_heading(view_rows[i].cells) and parse_seq(texts[0]) is None:
+            out.append(i)
+    return out
+
+
+def _claim(ledger: LineLedger, g: GridRow, kind: str) -> None:
+    for n in range(g.line_start, g.line_end + 1):
+        if not ledger.claimed(n):
+            if kind == "quarantine":
+                ledger.add_quarantine(n, "table rows without a recognised header row (序号 / 重点工作 / 牵头单位 / 完成情况 …)")
+            elif not ledger.text(n).strip():
+                ledger.add_furniture(n, "blank")
+            else:
+                ledger.add_furniture(n, kind)
+
+
+def parse_document(doc: Document, spec, layout: str) -> ParseResult:
+    ledger = LineLedger(doc.lines)
+    texts = [c for grid in doc.tables for g in grid for c in g.cells] + [p.text for p in doc.paragraphs]
+    traditional = script_mod.is_traditional(texts, (spec.options or {}).get("script"))
+    conv = script_mod.simplify if traditional else (lambda s: s)
+    issues: list[SourceIssue] = [script_mod.issue(texts)] if traditional else []
+
+    first_table_line = min((grid[0].line_start for grid in doc.tables if grid), default=len(doc.lines) + 1)
+    first = True
+    for p in doc.paragraphs:
+        if ledger.claimed(p.line_no):
+            continue
+        kind = p.kind or classify_text(conv(p.text), p.line_no < first_table_line, first)
+        if p.kind is None:
+            first = False
+        if kind == "blank":
+            continue  # LineLedger.finish records it
+        ledger.add_furniture(p.line_no, kind)
+
+    rows: list[TaskRow] = []
+    headers: dict[int, list[tuple[str, str]]] = {}
+    segments: list[script_mod.Segment] = []
+    table_no = 0
+    for grid in doc.tables:
+        view_rows = [GridRow([conv(c) for c in g.cells], g.line_start, g.line_end) for g in grid]
+        if traditional:
+            segments += [script_mod.Segment(g.line_start, g.line_end, "\n".join(g.cells), "\n".join(v.cells))
+                         for g, v in zip(grid, view_rows)]
+        pre, tables, repeated = _split_at_headers(grid, [v.cells for v in view_rows], spec)
+        for i in repeated:
+            _claim(ledger, grid[i], "header")
+        if not tables:
+            for i in pre:
+                _claim(ledger, grid[i], "quarantine")
+            continue
+        seen_text = False
+        for i in pre:
+            text = " ".join(c.strip() for c in view_rows[i].cells if c.strip())
+            kind = classify_text(text, True, not seen_text) if text else "blank"
+            seen_text = seen_text or bool(text)
+            _claim(ledger, grid[i], kind)
+        rep = set(repeated)
+        for start, end in tables:
+            table_no += 1
+            idx = [i for i in range(start, end) if i not in rep]
+            for i in _trailing_notes(view_rows, idx, spec):
+                text = " ".join(c.strip() for c in view_rows[i].cells if c.strip())
+                _claim(ledger, grid[i], "metadata" if _METADATA.search(text) else "preamble")
+                idx.remove(i)
+            chunk = [view_rows[i] for i in idx]
+            t_rows, t_headers = rows_from_grid(chunk, spec, ledger, table_no=table_no, empty_inherits=False)
+            header_cells = grid[start].cells
+            headers[table_no] = [(header_cells[k] if k < len(header_cells) else c, r) for k, (c, r) in enumerate(t_headers)]
+            for r in t_rows:
+                for flag in doc.row_flags.get(r.line_start, []):
+                    if flag not in r.flags:
+                        r.flags.append(flag)
+            rows.extend(t_rows)
+
+    if traditional:
+        segments += [script_mod.Segment(p.line_no, p.line_no, p.text) for p in doc.paragraphs]
+        restorer = script_mod.Restorer(segments)
+        for r in rows:
+            restorer.restore_row(r)
+    return ParseResult.from_ledger(layout, ledger, rows, issues=issues, headers=headers)

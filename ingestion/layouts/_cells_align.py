@@ -1,0 +1,223 @@
+"""Assign the tokens of one numbered row to the table's columns.
+
+The export prints a row's cells one after another, in header order, but a cell may take zero
+lines (dropped by the export), one line, or several (units one per line, numbered paragraphs).
+Where the cells end is found by a monotone segmentation that maximises the sum of per-cell
+plausibility scores (dynamic programming over token position × column). Each score looks only at
+the tokens of one cell and the column's role, so the same rules serve every column order.
+
+Continuation sub-rows (a task printed with a second lead-unit row, without its own 序号 and task
+cell) are handled by letting the column sequence repeat, from the first column after the task,
+at a fixed cost per repetition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingestion import units
+from ingestion.layouts._cells_tokens import (
+    Token,
+    is_person,
+    is_short,
+    is_status,
+    is_title_like,
+    is_unit,
+    is_unit_fragment,
+    numbered_paragraph,
+)
+
+MISSING = -3.0  # a column with no line at all: possible (the export drops cells) but unusual
+EMPTY_CELL = 0.5  # a nbsp line standing for an empty cell is (weak) evidence of a cell
+EMPTY_TASK = -1.0  # a numbered row practically always has a task text
+EXTRA_EMPTY = -0.05  # a stray empty paragraph inside a multi-line cell (merged-cell padding): nearly free
+# A continuation sub-row without a line for a column: usually a cell merged with the one above
+# (the same leader, the same cooperating units), so a gap there is less surprising.
+MISSING_MERGED = -1.0
+SUB_ROW = -5.0  # opening a continuation sub-row: rare, needs clear evidence
+NEG = -1e9
+
+# Roles that belong to the task as a whole and are not repeated by a continuation sub-row.
+TASK_LEVEL_ROLES = ("seq", "category", "task")
+
+
+@dataclass
+class Cell:
+    role: str
+    tokens: list[Token]
+
+    @property
+    def body(self) -> list[Token]:
+        return [t for t in self.tokens if not t.empty]
+
+
+def score_cell(role: str, toks: Sequence[Token], status_words: dict[str, str] | None = None) -> float:
+    if not toks:
+        return MISSING
+    body = [t.text for t in toks if not t.empty]
+    n_empty = len(toks) - len(body)
+    if not body:
+        return (EMPTY_TASK if role == "task" else EMPTY_CELL) + EXTRA_EMPTY * (n_empty - 1)
+    return _ROLE_SCORERS.get(role, _score_other)(body, status_words) + EXTRA_EMPTY * n_empty
+
+
+def _one_line(body: list[str], first: float) -> float:
+    return first - 4.0 * (len(body) - 1)
+
+
+def _score_person(body, _sw) -> float:
+    s = body[0]
+    # A unit name here is likelier a unit cell after a dropped person cell (MISSING costs less).
+    first = (
+        3.0 if is_person(s) else -4.0 if is_unit(s) or is_unit_fragment(s) else 0.5 if is_short(s) else -3.0
+    )
+    return _one_line(body, first)
+
+
+def _score_units(body, _sw) -> float:
+    total = 0.0
+    for s in body:
+        total += 1.5 if is_unit(s) else 0.5 if is_unit_fragment(s) else -4.0
+    joined = "".join(body).replace(" ", "").replace("\u00a0", "")
+    return total if units.ends_like_unit(joined) else total - 3.0
+
+
+def _score_status(body, sw) -> float:
+    s = body[0]
+    return _one_line(body, 3.0 if is_status(s, sw) else 0.5 if is_short(s) else -2.0)
+
+
+def _score_remark(body, _sw) -> float:
+    # A unit name here is more likely the next sub-row's lead unit than a remark.
+    return (0.0 if is_unit(body[0]) else 0.5) - 3.0 * (len(body) - 1)
+
+
+def _score_task(body, _sw) -> float:
+    """Task cell = optional group title line(s) + ONE task line. The title is rewarded a little so
+    that 'title, task' is preferred over 'title as the task, task line pushed right'."""
+    titles = 0
+    while titles < len(body) - 1 and is_title_like(body[titles]):
+        titles += 1
+    rest = len(body) - titles
+    return 2.0 + (0.5 if titles else 0.0) - 3.0 * (rest - 1)
+
+
+def _score_period_target(body, sw) -> float:
+    """Period target = ONE line, or a numbered list 1., 2., … that continues without restarting.
+    (Where target and progress are both free text this is the boundary rule: the progress cell
+    starts at the first line that is neither the target line nor the next item of its list.)"""
+    score = 1.0 + _foreign_lines(body, sw)
+    prev = numbered_paragraph(body[0])
+    for s in body[1:]:
+        n = numbered_paragraph(s)
+        if n is not None and prev is not None and n == prev + 1:
+            prev = n
+        else:
+            score -= 3.0
+    return score
+
+
+def _foreign_lines(body: list[str], sw) -> float:
+    """Penalty for later lines of a paragraph cell that look like another column's cell (a status
+    word, a unit name, a person's name): the paragraph cell most likely ended before them."""
+    return -2.0 * sum(1 for s in body[1:] if is_status(s, sw) or is_unit(s) or is_person(s))
+
+
+def _score_progress(body, sw) -> float:
+    """Any number of paragraphs; a numbered list that restarts at 1 means a new cell began."""
+    score = 1.0 + 0.3 * len(body) + _foreign_lines(body, sw)
+    seen_number = False
+    for s in body:
+        n = numbered_paragraph(s)
+        if n is not None:
+            if seen_number and n == 1:
+                score -= 2.0
+            seen_number = True
+    return score
+
+
+def _score_other(body, _sw) -> float:
+    return 0.5 - 1.0 * (len(body) - 1)
+
+
+_ROLE_SCORERS: dict[str, Callable] = {
+    "leader": _score_person,
+    "responsible_person": _score_person,
+    "lead_units": _score_units,
+    "cooperating_units": _score_units,
+    "status": _score_status,
+    "remark": _score_remark,
+    "task": _score_task,
+    "period_target": _score_period_target,
+    "progress": _score_progress,
+}
+
+
+def align_row(
+    tokens: Sequence[Token],
+    roles: Sequence[str],
+    max_sub_rows: int = 3,
+    status_words: dict[str, str] | None = None,
+) -> list[list[Cell]]:
+    """Split ``tokens`` (the row's lines after its 序号) into sub-rows of cells.
+
+    ``roles`` are the table's column roles after 序号, in header order. Returns one list of
+    ``Cell`` per sub-row: the first has every column, continuation sub-rows only the columns
+    after the task-level ones.
+    """
+    sub_roles = [r for r in roles if r not in TASK_LEVEL_ROLES]
+    program = list(roles)
+    ends = {len(program)}  # program positions where a row may end
+    for _ in range(max_sub_rows if sub_roles else 0):
+        program += sub_roles
+        ends.add(len(program))
+    starts = {len(roles) + k * len(sub_roles) for k in range(max_sub_rows)} if sub_roles else set()
+
+    n, m = len(tokens), len(program)
+    cache: dict[tuple[str, int, int], float] = {}
+
+    def cell(role: str, i: int, k: int) -> float:
+        key = (role, i, k)
+        if key not in cache:
+            cache[key] = score_cell(role, tokens[i:k], status_words)
+        return cache[key]
+
+    best = [[NEG] * (n + 1) for _ in range(m + 1)]
+    back = [[0] * (n + 1) for _ in range(m + 1)]
+    best[0][0] = 0.0
+    for j in range(m):
+        penalty = SUB_ROW if j in starts else 0.0
+        gap = MISSING_MERGED if j >= len(roles) else MISSING
+        role = program[j]
+        for i in range(n + 1):
+            if best[j][i] == NEG:
+                continue
+            base = best[j][i] + penalty
+            for k in range(i, n + 1):
+                s = base + (cell(role, i, k) if k > i else gap)
+                if s > best[j + 1][k]:
+                    best[j + 1][k] = s
+                    back[j + 1][k] = i
+    end = max(ends, key=lambda j: (best[j][n], -j))
+    cells: list[Cell] = []
+    k = n
+    for j in range(end, 0, -1):
+        i = back[j][k]
+        cells.append(Cell(program[j - 1], list(tokens[i:k])))
+        k = i
+    cells.reverse()
+    rows = [cells[: len(roles)]]
+    for s in range(len(roles), len(cells), len(sub_roles) or 1):
+        rows.append(cells[s : s + len(sub_roles)])
+    return rows
+
+
+def split_task_cell(cell: Cell) -> tuple[str | None, str | None]:
+    """(group title, task text) of a task cell; the title lines are those before the task line."""
+    body = [t.text for t in cell.body]
+    titles: list[str] = []
+    while len(titles) < len(body) - 1 and is_title_like(body[len(titles)]):
+        titles.append(body[len(titles)])
+    rest = body[len(titles) :]
+    return (" ".join(titles) or None), ("\n".join(rest) or None)

@@ -1,0 +1,155 @@
+"""Line tokens of the cell_lines layout and the classifiers that describe them.
+
+A *token* is one non-blank line. Blank lines carry no structure in this layout (some exports put
+one between every cell, some none), so they are skipped here and left to the ledger as 'blank'
+furniture. A line of only non-breaking / ideographic spaces is *not* blank: it is how the export
+prints an EMPTY table cell, so it becomes an ``empty`` token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from ingestion import units
+
+_EDGE_SPACES = " \t\r\u00a0\u3000\ufeff"
+_HAN = r"\u4e00-\u9fff"
+
+
+@dataclass(frozen=True)
+class Token:
+    line_no: int  # 1-based line in the raw file
+    raw: str  # the line as printed
+
+    @cached_property
+    def text(self) -> str:
+        return self.raw.strip(_EDGE_SPACES)
+
+    @property
+    def empty(self) -> bool:
+        """An empty table cell (a line of non-breaking spaces)."""
+        return not self.text
+
+
+def tokenize(lines: list[str]) -> list[Token]:
+    """Every line that is not blank (blank = empty or only ASCII spaces/tabs)."""
+    return [Token(i, ln) for i, ln in enumerate(lines, start=1) if ln.strip(" \t\r")]
+
+
+# --- classifiers over a token's text -------------------------------------------------------
+
+_SEQ = re.compile(r"^\d{1,4}$")
+_NUMBERED = re.compile(r"^(\d{1,2})[.．、](?!\d)")
+_PERSON = re.compile(rf"^[{_HAN}]{{2,3}}(?:[、,,][{_HAN}]{{2,3}})*$")
+_SENTENCE_PUNCT = re.compile(r"[。,,;;::!?!?%%]")
+_ANY_PUNCT = re.compile(r"[。,,;;::!?!?%%、“”\"'《》()()\d.．\-—]")
+# Status cells as printed. Truncated forms ('序时推') occur when the export cuts a cell.
+STATUS_WORDS = re.compile(
+    r"^(已完成|完成|基本完成|未完成|序时推进?|按序时推进|序时|正常推进|推进中|进行中|持续推进|"
+    r"超序时(推进)?|超额完成|提前完成|滞后(推进)?|进度滞后|未达序时(进度)?|未达到序时(进度)?|"
+    r"达到?序时(进度)?|不适用|——|—|-|/)$"
+)
+
+
+def seq_value(text: str) -> int | None:
+    """The integer of a bare 序号 cell, else None."""
+    return int(text) if _SEQ.match(text) else None
+
+
+@lru_cache(maxsize=65536)
+def numbered_paragraph(text: str) -> int | None:
+    """n for a paragraph printed as 'n.…' / 'n、…' (not a decimal such as '1.4%')."""
+    m = _NUMBERED.match(text)
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=65536)
+def is_person(text: str) -> bool:
+    """A personal name cell: 2–3 Han characters (or several such names separated by 、)."""
+    return (
+        bool(_PERSON.match(text))
+        and not text.startswith(units.UNIT_PREFIXES)  # '区征收', '市投创': heads of unit names
+        and not units.looks_like_unit(text)
+        and not is_status(text)
+    )
+
+
+def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
+    """A status cell: a known status word, or one of the source's own ``status_words``."""
+    key = re.sub(r"\s+", "", text)
+    return _is_status_word(key) or bool(extra and key in {re.sub(r"\s+", "", k) for k in extra})
+
+
+@lru_cache(maxsize=65536)
+def _is_status_word(key: str) -> bool:
+    return bool(STATUS_WORDS.match(key))
+
+
+@lru_cache(maxsize=65536)
+def is_unit(text: str) -> bool:
+    return units.looks_like_unit(text)
+
+
+@lru_cache(maxsize=65536)
+def is_unit_fragment(text: str) -> bool:
+    """Part of a unit name broken over lines ('市生态' + '环境局', '(人才办)'): no sentence
+    punctuation, and it either starts like a unit, is a short tail ending like one, or is a
+    bracketed note."""
+    t = re.sub(r"[\s\u00a0\u3000]+", "", text)
+    if not (1 <= len(t) <= 40) or _SENTENCE_PUNCT.search(t) or t[0].isdigit():
+        return False
+    bracketed = t[0] in "((" and t[-1] in "))"
+    # Heads start like a unit, however long a run-together list ('区发改委区投促局区征收' +
+    # '安置中心'); tails are short ('环境局', '中心') - a long phrase that merely ends in '科' is not.
+    return (
+        t.startswith(units.UNIT_PREFIXES)
+        or (len(t) <= 5 and units.ends_like_unit(t))
+        or (bracketed and len(t) <= 12)
+    )
+
+
+@lru_cache(maxsize=65536)
+def is_title_like(text: str) -> bool:
+    """A group title printed inside the task cell ('开展科技创新赋能行动'): a short phrase with no
+    punctuation or digits at all, which a task sentence practically always has."""
+    t = text.replace(" ", "")
+    return 4 <= len(t) <= 24 and not _ANY_PUNCT.search(t) and not is_status(t)
+
+
+def is_short(text: str, limit: int = 6) -> bool:
+    return len(text) <= limit and not _SENTENCE_PUNCT.search(text)
+
+
+# --- page furniture --------------------------------------------------------------------------
+
+# Page chrome of government sites (visit counter, dates, font size, print links …).
+METADATA = re.compile(
+    r"浏览次数|浏览量|访问量|发布时间|发表时间|发布日期|发布机构|成文日期|信息来源|来源[::]|字号[::]|"
+    r"字体大小|索引号|^号[::]|文\s*号[::]|生效时间|废止时间|信息分类|名\s*称[::]|政策咨询|编辑[::]|"
+    r"我要纠错|打印|收藏|文件下载|标签[::]|如果您对该政策|扫一扫|关闭窗口|分享到|【\s*(大|中|小)\s*】"
+)
+ATTACHMENT_LABEL = re.compile(r"^(附件\s*\d*\s*[::]?.{0,60}|附表\s*\d*|\d{1,2})$")
+CAPTION = re.compile(r"(表|清单|一览)\s*([((][^))]*[))])?$")
+HEADING = re.compile(r"^([一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]).{1,80}$")
+
+
+def is_metadata(text: str) -> bool:
+    return bool(METADATA.search(text))
+
+
+def is_caption(text: str) -> bool:
+    return (
+        len(text) <= 80
+        and bool(CAPTION.search(text))
+        and not _SENTENCE_PUNCT.search(re.sub(r"[((][^))]*[))]", "", text))
+    )
+
+
+def is_attachment_label(text: str) -> bool:
+    return bool(ATTACHMENT_LABEL.match(text))
+
+
+def is_section_heading(text: str) -> bool:
+    return bool(HEADING.match(text))

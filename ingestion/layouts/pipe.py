@@ -1,0 +1,175 @@
+"""Tables exported as text where every cell ends with '|' (seed: 芜湖市弋江区 2023 Q2).
+
+What the format really is (read from the seed, not assumed):
+
+* '|' ends a cell. Nearly every line is one cell: ``区发改委 |``. A cell whose text runs over
+  several lines has '|' only on its last line; those lines are one cell, joined with '\\n'.
+  (Several cells on one line, ``a | b |``, read the same way.)
+* A line of bare pipes (``|``, ``||``, ``|||``) is that many empty cells. The export pads every
+  printed row to the header's width: a row whose lead / responsible cells were merged into the
+  row above (HTML rowspan) prints only its own cells and then the padding, e.g.
+  ``11 | 推动… | 一期项目… | ||`` - so *trailing* empty cells are padding for absent cells, while
+  an empty cell *between* two text cells is a cell printed empty.
+* A row starts with its 序号 cell; a group title such as ``(一)以更实举措… |`` is a full-width
+  row of its own (one text cell plus padding).
+* Lines before the first '|' are the title.
+
+Knobs (``spec.options``): ``empty_cells_inherit`` (default false here - see above).
+Bare-pipe lines are furniture ``filler``; everything else ends up in a row, the header, a
+section heading, or quarantine with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingestion import columns
+from ingestion.layouts.grid import SECTION_HEADING, GridRow, parse_seq, rows_from_grid
+from ingestion.model import LineLedger, ParseResult
+from ingestion.registry import SourceSpec
+
+
+class PipeLayoutError(Exception):
+    pass
+
+
+@dataclass
+class Cell:
+    text: str
+    line_start: int
+    line_end: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+def is_filler(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and set(s) == {"|"}
+
+
+def tokenize(lines: list[str], first: int) -> tuple[list[Cell], int | None]:
+    """Cells from line index ``first`` (0-based) on. Returns the cells and, if text after the last
+    '|' is left unterminated, the 1-based line where that dangling text starts."""
+    cells: list[Cell] = []
+    pending: list[str] = []
+    pending_start: int | None = None
+    for idx in range(first, len(lines)):
+        n = idx + 1
+        line = lines[idx]
+        if "|" not in line:
+            if line.strip() or pending:
+                pending.append(line.strip())
+                pending_start = pending_start or n
+            continue
+        pieces = line.split("|")
+        for k, piece in enumerate(pieces[:-1]):
+            if k == 0 and pending:
+                text = "\n".join(p for p in [*pending, piece.strip()] if p)
+                cells.append(Cell(text, pending_start, n))
+                pending, pending_start = [], None
+            else:
+                cells.append(Cell(piece.strip(), n, n))
+        if pieces[-1].strip():
+            pending, pending_start = [pieces[-1].strip()], n
+    return cells, pending_start
+
+
+def _header(cells: list[Cell], overrides: dict[str, str]) -> int:
+    """Index one past the header: the leading run of recognised header cells (empty cells before
+    it are skipped)."""
+    i = 0
+    while i < len(cells) and cells[i].empty:
+        i += 1
+    start = i
+    while i < len(cells) and not cells[i].empty and columns.is_header_cell(cells[i].text, overrides):
+        i += 1
+    if i - start < 2:
+        raise PipeLayoutError(
+            "no table header of '|'-terminated cells (序号 | 重点工作 | 牵头单位 | 完成情况 …)"
+        )
+    return i
+
+
+def _is_heading_row(cells: list[Cell], i: int, width: int) -> bool:
+    """A '(一)…' cell followed by width-1 empty cells is a full-width heading row."""
+    if not SECTION_HEADING.match(cells[i].text):
+        return False
+    j = i + 1
+    while j < len(cells) and cells[j].empty:
+        j += 1
+    return j - i - 1 >= width - 1
+
+
+def group_rows(cells: list[Cell], width: int) -> list[list[Cell]]:
+    """Split the cells after the header into printed rows.
+
+    A new row starts at a cell that follows a complete row (width cells counted with padding),
+    at the next 序号 even if the row before it came up short, or at a full-width heading row; a
+    heading is a row by itself."""
+    groups: list[list[Cell]] = []
+    heading: set[int] = set()  # ids of heading groups
+    last_seq: int | None = None
+    for i, cell in enumerate(cells):
+        cur = groups[-1] if groups else None
+        if cell.empty:
+            if cur is not None:
+                cur.append(cell)
+            continue
+        seq = parse_seq(cell.text)
+        complete = cur is None or id(cur) in heading or len(cur) >= width
+        next_seq = seq is not None and (last_seq is None or seq == last_seq + 1)
+        is_heading = (
+            seq is None
+            and SECTION_HEADING.match(cell.text)
+            and (complete or _is_heading_row(cells, i, width))
+        )
+        if complete or next_seq or is_heading:
+            groups.append([cell])
+            if seq is not None:
+                last_seq = seq
+            elif is_heading:
+                heading.add(id(groups[-1]))
+        else:
+            cur.append(cell)
+    return groups
+
+
+def to_grid_row(group: list[Cell]) -> GridRow:
+    """Trailing empty cells are padding for absent (rowspanned) cells, not cells of the row."""
+    end = len(group)
+    while end > 0 and group[end - 1].empty:
+        end -= 1
+    kept = group[:end]
+    return GridRow([c.text for c in kept], kept[0].line_start, kept[-1].line_end)
+
+
+def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
+    ledger = LineLedger(lines)
+    first = next((i for i, ln in enumerate(lines) if "|" in ln), len(lines))
+    for i in range(first):
+        if lines[i].strip():
+            ledger.add_furniture(i + 1, "title")
+    for i in range(first, len(lines)):
+        if is_filler(lines[i]):
+            ledger.add_furniture(i + 1, "filler")
+
+    cells, dangling = tokenize(lines, first)
+    try:
+        end = _header(cells, spec.columns)
+    except PipeLayoutError as e:
+        from ingestion.parse import LayoutError
+
+        raise LayoutError(str(e)) from None
+    head = cells[:end]
+    head = [c for c in head if not c.empty]
+    grid = [GridRow([c.text for c in head], head[0].line_start, head[-1].line_end)]
+    grid += [to_grid_row(g) for g in group_rows(cells[end:], len(head)) if any(not c.empty for c in g)]
+
+    rows, headers = rows_from_grid(grid, spec, ledger, empty_inherits=False)
+    if dangling is not None:
+        for n in range(dangling, len(lines) + 1):
+            if lines[n - 1].strip() and not ledger.claimed(n):
+                ledger.add_quarantine(n, "text after the last '|' cell delimiter (unterminated cell)")
+    return ParseResult.from_ledger("pipe", ledger, rows, headers={1: headers})

@@ -1,0 +1,88 @@
+"""Printed status words -> the status enum.
+
+The single source of truth is ``dbt_project/seeds/status_vocabulary.csv`` (columns word,status,note):
+dbt loads it as a seed to map ``status_reported``, and this module reads the same file so that the
+preview tools and the Python side agree with the mart. A source's ``spec.status_words`` extend it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from ingestion.registry import REPO_ROOT, STATUS_ENUM
+
+VOCABULARY_CSV = REPO_ROOT / "dbt_project" / "seeds" / "status_vocabulary.csv"
+
+# Whitespace of every kind a web page leaves in a cell (nbsp, ideographic space, zero-width).
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# A cell that is only dashes of any width means "nothing due": fold the variants onto one key.
+_END_PUNCT = re.compile(r"^[。.,,;;::、!!]+|[。.,,;;::、!!]+$")
+_DASHES = re.compile(r"^[-—–―─－~～]+$")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def clean(word: str | None) -> str:
+    """The matching key of a printed word: no whitespace, Simplified characters, no end punctuation."""
+    if word is None:
+        return ""
+    w = _SPACE.sub("", str(word))
+    w = _END_PUNCT.sub("", w)
+    if not w:
+        return ""
+    if _DASHES.match(w):
+        return "—"
+    return _t2s().convert(w)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for rec in csv.DictReader(f):
+            status = (rec.get("status") or "").strip()
+            if status not in STATUS_ENUM:
+                raise ValueError(f"{path}: word {rec.get('word')!r} has unknown status {status!r}")
+            key = clean(rec.get("word"))
+            if key:
+                out.setdefault(key, status)
+    return out
+
+
+def vocabulary(path: Path | str = VOCABULARY_CSV) -> dict[str, str]:
+    """Matching key -> status, from the seed CSV."""
+    return dict(_load(str(path)))
+
+
+def normalise_reported(word: str | None, extra: dict[str, str] | None = None) -> str | None:
+    """The status a printed status cell means.
+
+    None when the cell is blank (no status reported); 'unknown' when the word is not in the
+    vocabulary (nor in ``extra``, a source's own ``status_words``, which take precedence)."""
+    key = clean(word)
+    if not key:
+        return None
+    if extra:
+        mine = {clean(k): v for k, v in extra.items()}
+        if key in mine:
+            return mine[key]
+    return vocabulary().get(key, "unknown")
+
+
+def unknown_words(words: Iterable[str | None], extra: dict[str, str] | None = None) -> list[str]:
+    """Distinct non-blank words the vocabulary does not know, most frequent first, as printed."""
+    counts: Counter[str] = Counter()
+    for w in words:
+        if clean(w) and normalise_reported(w, extra) == "unknown":
+            counts[_SPACE.sub("", str(w))] += 1
+    return [w for w, _ in counts.most_common()]

@@ -1,0 +1,130 @@
+"""Publish what people query while the next build writes the warehouse.
+
+After the marts (and their blocking checks) succeed:
+
+* ``data/published/warehouse.duckdb``: a copy of the whole warehouse, made under the writers' lock
+  after a CHECKPOINT, written to a temp file beside the target and swapped in with an atomic
+  ``os.replace``. A reader that has the old copy open keeps reading it; new readers get the new one.
+* ``data/export/<table>.parquet``: every ``mart`` table, exported from the new copy into a temp
+  folder and moved into place file by file (``os.replace``); ``_manifest.json`` lists the tables,
+  row counts and the publish time. Parquet files of tables that no longer exist are removed.
+
+Open the published copy read-only: ``duckdb.connect('data/published/warehouse.duckdb', read_only=True)``.
+"""
+
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from orchestration.assets.dbt import model_keys
+from orchestration.constants import WAREHOUSE_POOL
+from orchestration.resources import WarehouseResource
+
+PUBLISHED_KEY = AssetKey(["published", "warehouse"])
+MART_SCHEMA = "mart"
+
+
+def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> dict:
+    """Copy ``db_path`` to ``published_path`` and export its mart tables to ``export_dir``.
+    Returns what was published. Plain Python, used by the asset and the tests."""
+    from ingestion.load import writer
+
+    db_path, published_path, export_dir = Path(db_path), Path(published_path), Path(export_dir)
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no warehouse to publish")
+    t0 = time.monotonic()
+    token = uuid.uuid4().hex[:10]
+    published_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_db = published_path.with_name(f".{published_path.name}.{token}.tmp")
+    tmp_export = export_dir.with_name(f".{export_dir.name}.{token}.tmp")
+    try:
+        # 1. A consistent copy: no other writer while we hold the lock; CHECKPOINT folds the WAL
+        #    into the main file so the file alone is the whole database.
+        with writer(db_path) as con:
+            con.execute("checkpoint")
+            shutil.copyfile(db_path, tmp_db)
+        # 2. Check the copy opens and read the mart tables from it (not from the live file).
+        tables: dict[str, int] = {}
+        tmp_export.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(tmp_db), read_only=True)
+        try:
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = ? "
+                    "and table_type = 'BASE TABLE' order by table_name",
+                    [MART_SCHEMA],
+                ).fetchall()
+            ]
+            for name in names:
+                tables[name] = con.execute(f'select count(*) from {MART_SCHEMA}."{name}"').fetchone()[0]
+                out = tmp_export / f"{name}.parquet"
+                con.execute(f"copy (select * from {MART_SCHEMA}.\"{name}\") to '{out}' (format parquet)")
+        finally:
+            con.close()
+        # 3. Swap in: the database file atomically, then each Parquet file atomically.
+        os.replace(tmp_db, published_path)
+        export_dir.mkdir(parents=True, exist_ok=True)
+        for name in tables:
+            os.replace(tmp_export / f"{name}.parquet", export_dir / f"{name}.parquet")
+        for stale in export_dir.glob("*.parquet"):
+            if stale.stem not in tables:
+                stale.unlink()
+        published_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        manifest = {
+            "published_at": published_at,
+            "warehouse": str(published_path),
+            "schema": MART_SCHEMA,
+            "tables": {n: {"rows": c, "file": f"{n}.parquet"} for n, c in tables.items()},
+        }
+        tmp_manifest = export_dir / f"._manifest.{token}.tmp"
+        tmp_manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp_manifest, export_dir / "_manifest.json")
+    finally:
+        tmp_db.unlink(missing_ok=True)
+        shutil.rmtree(tmp_export, ignore_errors=True)
+    return {
+        "published_path": str(published_path),
+        "export_dir": str(export_dir),
+        "bytes": published_path.stat().st_size,
+        "tables": tables,
+        "published_at": published_at,
+        "seconds": round(time.monotonic() - t0, 3),
+    }
+
+
+@asset(
+    key=PUBLISHED_KEY,
+    deps=model_keys(MART_SCHEMA),
+    pool=WAREHOUSE_POOL,
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    description=(
+        "Read-only copy of the warehouse (data/published/warehouse.duckdb, atomic swap) and a Parquet "
+        "export of every mart table (data/export/). Runs only after the marts and their blocking checks pass."
+    ),
+)
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    info = publish_warehouse(warehouse.db_path, warehouse.published_path, warehouse.export_path)
+    context.log.info(
+        f"published {info['published_path']} ({info['bytes']} bytes) and {len(info['tables'])} Parquet files"
+    )
+    return MaterializeResult(
+        metadata={
+            "published_path": MetadataValue.path(info["published_path"]),
+            "export_dir": MetadataValue.path(info["export_dir"]),
+            "bytes": info["bytes"],
+            "mart_tables": len(info["tables"]),
+            "rows_per_table": MetadataValue.json(info["tables"]),
+            "published_at": info["published_at"],
+            "seconds": MetadataValue.float(info["seconds"]),
+        }
+    )

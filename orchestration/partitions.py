@@ -1,0 +1,44 @@
+"""Keep the ``sources`` dynamic partitions equal to the registry's source ids. Shared by the
+sensor (UI) and the headless build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.constants import SOURCES_PARTITIONS_NAME
+
+
+@dataclass
+class PartitionSync:
+    wanted: list[str]
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    registry_errors: list[str] = field(default_factory=list)
+
+
+def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
+    from ingestion.registry import load_registry
+
+    reg = load_registry(Path(sources_dir))
+    wanted = [s.source_id for s in reg.sources]
+    have = set(existing)
+    # An id whose source.yaml is now invalid is kept (its rows stay until the entry is fixed or
+    # deleted) rather than dropped on a typo: only ids whose folder has no source.yaml vanish.
+    invalid_ids = {Path(e.split(":", 1)[0]).parent.name for e in reg.errors}
+    return PartitionSync(
+        wanted=wanted,
+        added=[k for k in wanted if k not in have],
+        removed=sorted(k for k in have - set(wanted) if k not in invalid_ids),
+        registry_errors=list(reg.errors),
+    )
+
+
+def sync_partitions(instance, sources_dir: Path) -> PartitionSync:
+    """Apply the sync to ``instance`` directly (the headless build)."""
+    plan = plan_sync(list(instance.get_dynamic_partitions(SOURCES_PARTITIONS_NAME)), sources_dir)
+    if plan.added:
+        instance.add_dynamic_partitions(SOURCES_PARTITIONS_NAME, plan.added)
+    for key in plan.removed:
+        instance.delete_dynamic_partition(SOURCES_PARTITIONS_NAME, key)
+    return plan
