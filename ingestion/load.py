@@ -90,7 +90,12 @@ create table if not exists raw.row_signals (
     inference_rule varchar,                 -- name of the rule that decided, null when unknown
     inference_evidence varchar,             -- the words or figures the rule matched
     completion_pct double,                  -- share of target stated in the text
-    masked_figures boolean not null default false
+    masked_figures boolean not null default false,
+    -- The printed status cell through the vocabulary (+ the source's own status_words, with
+    -- Traditional folded to Simplified): null when the cell is blank, 'unknown' when the word is
+    -- not known. Python is the one implementation; dbt reads it.
+    status_reported_norm varchar,
+    status_conflict boolean not null default false  -- reported vs inferred cannot both be true
 );
 create table if not exists raw.indicators (
     source_id varchar not null, table_no integer not null, row_no integer not null,

@@ -54,7 +54,7 @@ class ParsedSource:
     layout: str
     result: ParseResult
     sha256: str
-    document: "object | None" = None  # ingestion.formats.Document for non-text formats
+    document: object | None = None  # ingestion.formats.Document for non-text formats
 
 
 def _document_kind(path: Path, layout: str) -> str | None:

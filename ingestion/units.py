@@ -16,7 +16,7 @@ UNIT_SUFFIXES = sorted(
         "局", "委", "办", "办公室", "县", "领导小组", "部", "院", "中心", "镇", "乡", "街道", "街", "开发区", "高新区",
         "园区", "园", "公司", "集团", "政府", "委员会", "管委会", "指挥部", "分局", "支队", "大队",
         "厅", "处", "社", "馆", "台", "校", "会", "联", "行", "所", "队", "站", "署", "科", "组",
-        "成员单位", "各单位", "有关单位", "相关单位", "各县区", "各镇街", "县区", "镇街", "法院",
+        "支行", "分行", "成员单位", "各单位", "有关单位", "相关单位", "各县区", "各镇街", "县区", "镇街", "法院",
         "检察院", "管理局", "分公司", "监狱", "商会", "协会", "团", "示范区", "片区", "实验区",
         "合作区", "新区", "区", "组织", "部门", "单位", "机构",
     },
@@ -49,9 +49,25 @@ def ends_like_unit(name: str) -> bool:
 
 
 def looks_like_unit(text: str) -> bool:
-    """A short text ending like a unit name (used by parsers to classify lines)."""
+    """A short text ending like a unit name (used by parsers to classify lines).
+
+    A long phrase that merely ends in a one-character ending that is also an ordinary word
+    ('…提升科', '…推进会', '…老旧小区') is not taken for a unit unless it starts like one."""
     t = _clean(text)
-    return 2 <= len(t) <= 60 and ends_like_unit(t) and not re.search(r"[。;;!?]", t)
+    if not (2 <= len(t) <= 60 and ends_like_unit(t)) or re.search(r"[。;;!?]", t):
+        return False
+    last = _split_run(t)[-1]  # judge the last name of a run ('城投集团渠沟镇' -> '渠沟镇')
+    return not (_weak_ending(last) and len(last) > 6 and not last.startswith(UNIT_PREFIXES))
+
+
+# One-character endings that also end ordinary words; multi-character endings are reliable.
+_WEAK_ENDINGS = frozenset("科组会行社台所处校馆站联队团园署厅街乡镇区县")
+
+
+def _weak_ending(name: str) -> bool:
+    bare = _BRACKETS.sub("", name)
+    suffix = next((suf for suf in UNIT_SUFFIXES if bare.endswith(suf)), "")
+    return len(suffix) == 1 and suffix in _WEAK_ENDINGS
 
 
 def _split_run(run: str) -> list[str]:

@@ -235,7 +235,10 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
         )
     for ev in res.get_step_failure_events():
         report.failed_steps.append(f"{ev.step_key}: {_failure_message(ev)}")
-    report.skipped_steps = [ev.step_key for ev in res.all_events if ev.event_type == DagsterEventType.STEP_SKIPPED]
+    # Steps downstream of a failed step or a failed blocking check are abandoned: no events at all.
+    report.skipped_steps = [
+        n.name for n in res.job_def.nodes_in_topological_order if res.is_node_untouched(n.name)
+    ] + [ev.step_key for ev in res.all_events if ev.event_type == DagsterEventType.STEP_SKIPPED]
     for ev in res.get_asset_materialization_events():
         if ev.asset_key.path == ["published", "warehouse"]:
             report.published = _meta_value(ev.materialization.metadata.get("published_path"))

@@ -28,31 +28,82 @@ pytestmark = pytest.mark.slow
 NBSP = "\u00a0"
 
 REGIONS = {
-    "340000": dict(region_code="340000", region_name="安徽省", full_name="安徽省", level="province",
-                   parent_code=None, province_code="340000", city_code=None),
-    "340600": dict(region_code="340600", region_name="淮北市", full_name="安徽省淮北市", level="city",
-                   parent_code="340000", province_code="340000", city_code="340600"),
-    "340603": dict(region_code="340603", region_name="相山区", full_name="安徽省淮北市相山区", level="district",
-                   parent_code="340600", province_code="340000", city_code="340600"),
-    "341500": dict(region_code="341500", region_name="六安市", full_name="安徽省六安市", level="city",
-                   parent_code="340000", province_code="340000", city_code="341500"),
+    "340000": {
+        "region_code": "340000",
+        "region_name": "安徽省",
+        "full_name": "安徽省",
+        "level": "province",
+        "parent_code": None,
+        "province_code": "340000",
+        "city_code": None,
+    },
+    "340600": {
+        "region_code": "340600",
+        "region_name": "淮北市",
+        "full_name": "安徽省淮北市",
+        "level": "city",
+        "parent_code": "340000",
+        "province_code": "340000",
+        "city_code": "340600",
+    },
+    "340603": {
+        "region_code": "340603",
+        "region_name": "相山区",
+        "full_name": "安徽省淮北市相山区",
+        "level": "district",
+        "parent_code": "340600",
+        "province_code": "340000",
+        "city_code": "340600",
+    },
+    "341500": {
+        "region_code": "341500",
+        "region_name": "六安市",
+        "full_name": "安徽省六安市",
+        "level": "city",
+        "parent_code": "340000",
+        "province_code": "340000",
+        "city_code": "341500",
+    },
 }
 
 
 def _meta(source_id: str, region_code: str | None, period_label: str | None, layout: str) -> dict:
     return {
-        "source_id": source_id, "source_file": f"data/sources/{source_id}/bulletin.txt", "file_sha256": "0" * 64,
-        "encoding": "utf-8", "layout": layout, "title": f"{source_id} 重点工作完成情况", "province": "安徽省",
-        "city": None, "county": None, "region_code": region_code, "period_label": period_label,
-        "publisher": None, "published": None, "url": None,
+        "source_id": source_id,
+        "source_file": f"data/sources/{source_id}/bulletin.txt",
+        "file_sha256": "0" * 64,
+        "encoding": "utf-8",
+        "layout": layout,
+        "title": f"{source_id} 重点工作完成情况",
+        "province": "安徽省",
+        "city": None,
+        "county": None,
+        "region_code": region_code,
+        "period_label": period_label,
+        "publisher": None,
+        "published": None,
+        "url": None,
         "unknown_reason": None if region_code else "anonymised fragments",
     }
 
 
-def _signal(table_no: int, row_no: int, status: str, rule: str | None = None, pct: float | None = None,
-            masked: bool = False) -> dict:
-    return {"table_no": table_no, "row_no": row_no, "status_inferred": status, "inference_rule": rule,
-            "inference_evidence": None, "completion_pct": pct, "masked_figures": masked}
+def _signal(
+    table_no: int,
+    row_no: int,
+    status: str,
+    rule: str | None = None,
+    pct: float | None = None,
+    masked: bool = False,
+) -> dict:
+    return {
+        "table_no": table_no,
+        "row_no": row_no,
+        "status_inferred": status,
+        "inference_rule": rule,
+        "inference_evidence": None,
+        "completion_pct": pct,
+        "masked_figures": masked,
+    }
 
 
 def load_synthetic(db_path: Path) -> None:
@@ -60,26 +111,75 @@ def load_synthetic(db_path: Path) -> None:
     with two tables and no status column, and a narrative source with no region or period."""
     # --- 相山区 2024-Q4: status precedence cases
     rows = [
-        TaskRow(1, 1, 1, 1, 10, 12, category="一、经济发展", task_text="地区生产总值增长6%",
-                progress_text="全年增长6.2%\n完成年度任务", lead_units=["区发改委"],
-                cooperating_units=["区财政局", "开发区"], leader="张三", responsible_person="李四",
-                status_reported="已完成"),  # reported completed; text says on_track -> conflict
-        TaskRow(1, 2, 2, 1, 13, 14, task_text="规上工业增加值增长8%", lead_units=["区经信局"],
-                status_reported="序时 推进"),  # whitespace inside the word is ignored
-        TaskRow(1, 3, 2, 2, 15, 15, task_text="规上工业增加值增长8%", lead_units=["区农水局"],
-                status_reported=NBSP),  # blank cell -> inferred
-        TaskRow(1, 4, 3, 1, 16, 17, task_text="新建口袋公园3个", lead_units=["区住建局"],
-                status_reported="看情况"),  # word not in the vocabulary
-        TaskRow(1, 5, 4, 1, 18, 18, task_text="其他工作", lead_units=[NBSP, " 渠沟镇 "],
-                status_reported=None, progress_text=f"{NBSP} "),
+        TaskRow(
+            1,
+            1,
+            1,
+            1,
+            10,
+            12,
+            category="一、经济发展",
+            task_text="地区生产总值增长6%",
+            progress_text="全年增长6.2%\n完成年度任务",
+            lead_units=["区发改委"],
+            cooperating_units=["区财政局", "开发区"],
+            leader="张三",
+            responsible_person="李四",
+            status_reported="已完成",
+        ),  # reported completed; text says on_track -> conflict
+        TaskRow(
+            1,
+            2,
+            2,
+            1,
+            13,
+            14,
+            task_text="规上工业增加值增长8%",
+            lead_units=["区经信局"],
+            status_reported="序时 推进",
+        ),  # whitespace inside the word is ignored
+        TaskRow(
+            1,
+            3,
+            2,
+            2,
+            15,
+            15,
+            task_text="规上工业增加值增长8%",
+            lead_units=["区农水局"],
+            status_reported=NBSP,
+        ),  # blank cell -> inferred
+        TaskRow(
+            1, 4, 3, 1, 16, 17, task_text="新建口袋公园3个", lead_units=["区住建局"], status_reported="看情况"
+        ),  # word not in the vocabulary
+        TaskRow(
+            1,
+            5,
+            4,
+            1,
+            18,
+            18,
+            task_text="其他工作",
+            lead_units=[NBSP, " 渠沟镇 "],
+            status_reported=None,
+            progress_text=f"{NBSP} ",
+        ),
     ]
     res = ParseResult(
-        layout="cell_lines", total_lines=20, rows=rows,
+        layout="cell_lines",
+        total_lines=20,
+        rows=rows,
         furniture=[FurnitureLine(n, "", "blank") for n in range(1, 8)] + [FurnitureLine(9, "序号", "header")],
-        quarantine=[QuarantinedLine(8, "???", "not recognised"), QuarantinedLine(19, "x", "not recognised"),
-                    QuarantinedLine(20, "y", "not recognised")],
-        stated_totals=[StatedTotal("rows", 5, 3, "分解成5小项"), StatedTotal("completed", 1, 3, "完成的工作有1项"),
-                       StatedTotal("on_track", 2, 3, "按照序时推进的工作有2项")],
+        quarantine=[
+            QuarantinedLine(8, "???", "not recognised"),
+            QuarantinedLine(19, "x", "not recognised"),
+            QuarantinedLine(20, "y", "not recognised"),
+        ],
+        stated_totals=[
+            StatedTotal("rows", 5, 3, "分解成5小项"),
+            StatedTotal("completed", 1, 3, "完成的工作有1项"),
+            StatedTotal("on_track", 2, 3, "按照序时推进的工作有2项"),
+        ],
         headers={1: [("序号", "seq"), ("年度目标", "task"), ("完成状况", "status")]},
     )
     derived = {
@@ -91,33 +191,98 @@ def load_synthetic(db_path: Path) -> None:
             _signal(1, 5, "unknown"),
         ],
         "raw.indicators": [
-            {"table_no": 1, "row_no": 1, "indicator_code": "gdp", "indicator_name": "地区生产总值",
-             "target_kind": "growth_pct", "target_value": 6.0, "target_unit": "%", "target_text": "增长6%",
-             "actual_kind": "growth_pct", "actual_value": 6.2, "actual_unit": "%", "actual_text": "增长6.2%",
-             "met": True, "rule": "growth_vs_growth"},
+            {
+                "table_no": 1,
+                "row_no": 1,
+                "indicator_code": "gdp",
+                "indicator_name": "地区生产总值",
+                "target_kind": "growth_pct",
+                "target_value": 6.0,
+                "target_unit": "%",
+                "target_text": "增长6%",
+                "actual_kind": "growth_pct",
+                "actual_value": 6.2,
+                "actual_unit": "%",
+                "actual_text": "增长6.2%",
+                "met": True,
+                "rule": "growth_vs_growth",
+            },
         ],
     }
-    write_source(db_path, _meta("xs_test", "340603", "2024-Q4", "cell_lines"), res, derived,
-                 regions=[REGIONS[c] for c in ("340603", "340600", "340000")])
+    write_source(
+        db_path,
+        _meta("xs_test", "340603", "2024-Q4", "cell_lines"),
+        res,
+        derived,
+        regions=[REGIONS[c] for c in ("340603", "340600", "340000")],
+    )
 
     # --- 六安市 2024-H1: two tables, no status column, spelling variants of one function
     rows = [
-        TaskRow(1, 1, 1, 1, 5, 7, task_text="新开工亿元以上项目170个", progress_text="已开工145个,占87.9%",
-                lead_units=["市发改委"]),
-        TaskRow(2, 1, 1, 1, 9, 10, task_text="力争实施技改项目400个", progress_text="正在推进",
-                lead_units=["市发展改革委", "市工信局"], cooperating_units=["各县区政府"]),
+        TaskRow(
+            1,
+            1,
+            1,
+            1,
+            5,
+            7,
+            task_text="新开工亿元以上项目170个",
+            progress_text="已开工145个,占87.9%",
+            lead_units=["市发改委"],
+        ),
+        TaskRow(
+            2,
+            1,
+            1,
+            1,
+            9,
+            10,
+            task_text="力争实施技改项目400个",
+            progress_text="正在推进",
+            lead_units=["市发展改革委", "市工信局"],
+            cooperating_units=["各县区政府"],
+        ),
     ]
-    res = ParseResult(layout="cell_lines", total_lines=10, rows=rows,
-                      furniture=[FurnitureLine(n, "", "blank") for n in (1, 2, 3, 4, 8)], quarantine=[])
-    derived = {"raw.row_signals": [_signal(1, 1, "completed", "pct_vs_elapsed", 87.9), _signal(2, 1, "unknown")]}
-    write_source(db_path, _meta("la_test", "341500", "2024-H1", "cell_lines"), res, derived,
-                 regions=[REGIONS[c] for c in ("341500", "340000")])
+    res = ParseResult(
+        layout="cell_lines",
+        total_lines=10,
+        rows=rows,
+        furniture=[FurnitureLine(n, "", "blank") for n in (1, 2, 3, 4, 8)],
+        quarantine=[],
+    )
+    derived = {
+        "raw.row_signals": [_signal(1, 1, "completed", "pct_vs_elapsed", 87.9), _signal(2, 1, "unknown")]
+    }
+    write_source(
+        db_path,
+        _meta("la_test", "341500", "2024-H1", "cell_lines"),
+        res,
+        derived,
+        regions=[REGIONS[c] for c in ("341500", "340000")],
+    )
 
     # --- narrative fragments: no region, no period
-    rows = [TaskRow(1, 1, None, 1, 1, 1, task_text="园区工作", progress_text="已完成*项",
-                    flags=["narrative_item", "masked_figures"])]
-    res = ParseResult(layout="narrative", total_lines=2, rows=rows, furniture=[FurnitureLine(2, "", "blank")],
-                      quarantine=[], issues=[SourceIssue("no_jurisdiction", "anonymised")])
+    rows = [
+        TaskRow(
+            1,
+            1,
+            None,
+            1,
+            1,
+            1,
+            task_text="园区工作",
+            progress_text="已完成*项",
+            flags=["narrative_item", "masked_figures"],
+        )
+    ]
+    res = ParseResult(
+        layout="narrative",
+        total_lines=2,
+        rows=rows,
+        furniture=[FurnitureLine(2, "", "blank")],
+        quarantine=[],
+        issues=[SourceIssue("no_jurisdiction", "anonymised")],
+    )
     derived = {"raw.row_signals": [_signal(1, 1, "completed", "done_words", masked=True)]}
     write_source(db_path, _meta("frag_test", None, None, "narrative"), res, derived)
 
@@ -126,7 +291,12 @@ def run_dbt(args: list[str], warehouse: Path, cwd: Path = REPO) -> subprocess.Co
     env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
     return subprocess.run(
         [str(DBT), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -134,7 +304,9 @@ def run_dbt(args: list[str], warehouse: Path, cwd: Path = REPO) -> subprocess.Co
 def warehouse(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("dbt") / "warehouse.duckdb"
     load_synthetic(db)
-    proc = run_dbt(["build", "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db)
+    proc = run_dbt(
+        ["build", "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
+    )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     return db
 
@@ -152,45 +324,127 @@ def q(con, sql: str, params=None) -> list[tuple]:
 
 CONTRACT = {
     "task_progress": {
-        "source_id": "VARCHAR", "region_code": "VARCHAR", "region_name": "VARCHAR", "period_label": "VARCHAR",
-        "table_no": "INTEGER", "task_seq": "INTEGER", "sub_seq": "INTEGER", "category": "VARCHAR",
-        "task_text": "VARCHAR", "period_target": "VARCHAR", "progress_text": "VARCHAR",
-        "lead_units": "VARCHAR[]", "cooperating_units": "VARCHAR[]", "leader": "VARCHAR",
-        "responsible_person": "VARCHAR", "status_reported": "VARCHAR", "status": "VARCHAR",
-        "status_method": "VARCHAR", "status_inferred": "VARCHAR", "completion_pct": "DOUBLE",
-        "source_file": "VARCHAR", "line_start": "INTEGER", "line_end": "INTEGER",
+        "source_id": "VARCHAR",
+        "region_code": "VARCHAR",
+        "region_name": "VARCHAR",
+        "period_label": "VARCHAR",
+        "table_no": "INTEGER",
+        "task_seq": "INTEGER",
+        "sub_seq": "INTEGER",
+        "category": "VARCHAR",
+        "task_text": "VARCHAR",
+        "period_target": "VARCHAR",
+        "progress_text": "VARCHAR",
+        "lead_units": "VARCHAR[]",
+        "cooperating_units": "VARCHAR[]",
+        "leader": "VARCHAR",
+        "responsible_person": "VARCHAR",
+        "status_reported": "VARCHAR",
+        "status": "VARCHAR",
+        "status_method": "VARCHAR",
+        "status_inferred": "VARCHAR",
+        "completion_pct": "DOUBLE",
+        "source_file": "VARCHAR",
+        "line_start": "INTEGER",
+        "line_end": "INTEGER",
     },
-    "fact_task_progress": {"source_id": "VARCHAR", "table_no": "INTEGER", "row_no": "INTEGER",
-                           "region_code": "VARCHAR", "period_id": "VARCHAR", "lead_unit_key": "VARCHAR",
-                           "status": "VARCHAR", "comparable": "BOOLEAN", "not_comparable_reason": "VARCHAR"},
-    "dim_region": {"region_code": "VARCHAR", "region_name": "VARCHAR", "full_name": "VARCHAR", "level": "VARCHAR",
-                   "parent_code": "VARCHAR", "province_code": "VARCHAR", "city_code": "VARCHAR"},
-    "dim_period": {"period_id": "VARCHAR", "period_label": "VARCHAR", "year": "INTEGER", "period_type": "VARCHAR",
-                   "start_date": "DATE", "end_date": "DATE", "elapsed_share": "DOUBLE"},
-    "dim_unit": {"unit_key": "VARCHAR", "region_code": "VARCHAR", "unit_name": "VARCHAR",
-                 "canonical_name": "VARCHAR", "function_code": "VARCHAR", "function_name": "VARCHAR",
-                 "unit_kind": "VARCHAR"},
-    "bridge_task_unit": {"source_id": "VARCHAR", "table_no": "INTEGER", "row_no": "INTEGER",
-                         "unit_key": "VARCHAR", "role": "VARCHAR"},
-    "region_period_scorecard": {"region_code": "VARCHAR", "period_id": "VARCHAR", "task_rows": "INTEGER",
-                                "completed_rows": "INTEGER", "reported_share": "DOUBLE",
-                                "comparable_rows": "INTEGER"},
-    "function_scorecard": {"function_code": "VARCHAR", "region_code": "VARCHAR", "period_id": "VARCHAR",
-                           "task_rows": "INTEGER"},
-    "indicator_progress": {"region_code": "VARCHAR", "period_label": "VARCHAR", "indicator_code": "VARCHAR",
-                           "target_value": "DOUBLE", "target_unit": "VARCHAR", "actual_value": "DOUBLE",
-                           "actual_unit": "VARCHAR", "met": "BOOLEAN"},
-    "source_reconciliation": {"source_id": "VARCHAR", "table_no": "INTEGER", "metric": "VARCHAR",
-                              "stated_value": "INTEGER", "parsed_value": "INTEGER", "difference": "INTEGER"},
-    "source_coverage": {"source_id": "VARCHAR", "total_lines": "INTEGER", "row_lines": "INTEGER",
-                        "furniture_lines": "INTEGER", "quarantined_lines": "INTEGER"},
+    "fact_task_progress": {
+        "source_id": "VARCHAR",
+        "table_no": "INTEGER",
+        "row_no": "INTEGER",
+        "region_code": "VARCHAR",
+        "period_id": "VARCHAR",
+        "lead_unit_key": "VARCHAR",
+        "status": "VARCHAR",
+        "comparable": "BOOLEAN",
+        "not_comparable_reason": "VARCHAR",
+    },
+    "dim_region": {
+        "region_code": "VARCHAR",
+        "region_name": "VARCHAR",
+        "full_name": "VARCHAR",
+        "level": "VARCHAR",
+        "parent_code": "VARCHAR",
+        "province_code": "VARCHAR",
+        "city_code": "VARCHAR",
+    },
+    "dim_period": {
+        "period_id": "VARCHAR",
+        "period_label": "VARCHAR",
+        "year": "INTEGER",
+        "period_type": "VARCHAR",
+        "start_date": "DATE",
+        "end_date": "DATE",
+        "elapsed_share": "DOUBLE",
+    },
+    "dim_unit": {
+        "unit_key": "VARCHAR",
+        "region_code": "VARCHAR",
+        "unit_name": "VARCHAR",
+        "canonical_name": "VARCHAR",
+        "function_code": "VARCHAR",
+        "function_name": "VARCHAR",
+        "unit_kind": "VARCHAR",
+    },
+    "bridge_task_unit": {
+        "source_id": "VARCHAR",
+        "table_no": "INTEGER",
+        "row_no": "INTEGER",
+        "unit_key": "VARCHAR",
+        "role": "VARCHAR",
+    },
+    "region_period_scorecard": {
+        "region_code": "VARCHAR",
+        "period_id": "VARCHAR",
+        "task_rows": "INTEGER",
+        "completed_rows": "INTEGER",
+        "reported_share": "DOUBLE",
+        "comparable_rows": "INTEGER",
+    },
+    "function_scorecard": {
+        "function_code": "VARCHAR",
+        "region_code": "VARCHAR",
+        "period_id": "VARCHAR",
+        "task_rows": "INTEGER",
+    },
+    "indicator_progress": {
+        "region_code": "VARCHAR",
+        "period_label": "VARCHAR",
+        "indicator_code": "VARCHAR",
+        "target_value": "DOUBLE",
+        "target_unit": "VARCHAR",
+        "actual_value": "DOUBLE",
+        "actual_unit": "VARCHAR",
+        "met": "BOOLEAN",
+    },
+    "source_reconciliation": {
+        "source_id": "VARCHAR",
+        "table_no": "INTEGER",
+        "metric": "VARCHAR",
+        "stated_value": "INTEGER",
+        "parsed_value": "INTEGER",
+        "difference": "INTEGER",
+    },
+    "source_coverage": {
+        "source_id": "VARCHAR",
+        "total_lines": "INTEGER",
+        "row_lines": "INTEGER",
+        "furniture_lines": "INTEGER",
+        "quarantined_lines": "INTEGER",
+    },
 }
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_contract_columns_and_types(con, table):
-    got = dict(q(con, "select column_name, data_type from information_schema.columns "
-                      "where table_schema = 'mart' and table_name = ?", [table]))
+    got = dict(
+        q(
+            con,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'mart' and table_name = ?",
+            [table],
+        )
+    )
     assert got, f"mart.{table} missing"
     for col, typ in CONTRACT[table].items():
         assert col in got, f"mart.{table}.{col} missing"
@@ -204,23 +458,37 @@ def test_schemas_are_named_exactly(con):
 
 
 def test_status_precedence(con):
-    got = {r[0]: r[1:] for r in q(con, """
+    got = {
+        r[0]: r[1:]
+        for r in q(
+            con,
+            """
         select row_no, status_reported, status, status_method, status_inferred, status_conflict
-        from mart.task_progress where source_id = 'xs_test' order by row_no""")}
+        from mart.task_progress where source_id = 'xs_test' order by row_no""",
+        )
+    }
     assert got[1] == ("已完成", "completed", "reported", "on_track", True)  # reported beats inferred
     assert got[2] == ("序时 推进", "on_track", "reported", "unknown", False)
     assert got[3] == (None, "behind", "inferred", "behind", False)  # nbsp-only cell is blank
     assert got[4] == ("看情况", "unknown", "reported", "completed", False)  # unknown word stays unknown
     assert got[5] == (None, "unknown", "none", "unknown", False)
-    la = q(con, "select status, status_method from mart.task_progress where source_id = 'la_test' order by table_no")
+    la = q(
+        con,
+        "select status, status_method from mart.task_progress where source_id = 'la_test' order by table_no",
+    )
     assert la == [("completed", "inferred"), ("unknown", "none")]
 
 
 def test_task_progress_cells_cleaned(con):
-    (units, coop, text, pct), = q(con, """select lead_units, cooperating_units, progress_text, completion_pct
-        from mart.task_progress where source_id = 'xs_test' and row_no = 5""")
+    ((units, coop, text, pct),) = q(
+        con,
+        """select lead_units, cooperating_units, progress_text, completion_pct
+        from mart.task_progress where source_id = 'xs_test' and row_no = 5""",
+    )
     assert units == ["渠沟镇"] and coop == [] and text is None and pct is None
-    (prog,), = q(con, "select progress_text from mart.task_progress where source_id = 'xs_test' and row_no = 1")
+    ((prog,),) = q(
+        con, "select progress_text from mart.task_progress where source_id = 'xs_test' and row_no = 1"
+    )
     assert prog == "全年增长6.2%\n完成年度任务"
     assert q(con, "select count(*) from mart.task_progress")[0][0] == 8
 
@@ -228,8 +496,11 @@ def test_task_progress_cells_cleaned(con):
 def test_elapsed_share(con):
     got = dict(q(con, "select period_label, elapsed_share from mart.dim_period"))
     assert got == {"2024-Q4": 1.0, "2024-H1": 0.5}
-    (s, e, t), = q(con, "select start_date::varchar, end_date::varchar, period_type from mart.dim_period "
-                         "where period_label = '2024-Q4'")
+    ((s, e, t),) = q(
+        con,
+        "select start_date::varchar, end_date::varchar, period_type from mart.dim_period "
+        "where period_label = '2024-Q4'",
+    )
     assert (s, e, t) == ("2024-10-01", "2024-12-31", "quarter")
 
 
@@ -241,31 +512,54 @@ def test_units_map_to_comparable_functions(con):
     assert kinds["渠沟镇"] == "township_street" and kinds["开发区"] == "development_zone"
     assert kinds["各县区政府"] == "county_government" and kinds["区发改委"] == "government_department"
     # same printed name in two jurisdictions = two units
-    assert q(con, "select count(distinct region_code) from mart.dim_unit where function_code = 'development_reform'")[0][0] == 2
+    assert (
+        q(
+            con,
+            "select count(distinct region_code) from mart.dim_unit where function_code = 'development_reform'",
+        )[0][0]
+        == 2
+    )
 
 
 def test_region_period_scorecard_counts(con):
-    (rows, done, on_track, behind, unknown, reported, inferred, comparable), = q(con, """
+    ((rows, done, on_track, behind, unknown, reported, inferred, comparable),) = q(
+        con,
+        """
         select task_rows, completed_rows, on_track_rows, behind_rows, unknown_rows, reported_rows,
                inferred_rows, comparable_rows
-        from mart.region_period_scorecard where region_code = '340603' and period_id = '2024-Q4'""")
+        from mart.region_period_scorecard where region_code = '340603' and period_id = '2024-Q4'""",
+    )
     assert (rows, done, on_track, behind, unknown, reported, inferred, comparable) == (5, 1, 1, 1, 2, 3, 1, 3)
-    (reason,), = q(con, "select not_comparable_reason from mart.fact_task_progress where source_id = 'frag_test'")
+    ((reason,),) = q(
+        con, "select not_comparable_reason from mart.fact_task_progress where source_id = 'frag_test'"
+    )
     assert reason == "no_region; no_period"
 
 
 def test_function_scorecard_compares_across_cities(con):
-    got = q(con, """select region_code, period_id, task_rows from mart.function_scorecard
-                    where function_code = 'development_reform' order by region_code""")
+    got = q(
+        con,
+        """select region_code, period_id, task_rows from mart.function_scorecard
+                    where function_code = 'development_reform' order by region_code""",
+    )
     assert got == [("340603", "2024-Q4", 1), ("341500", "2024-H1", 2)]
 
 
 def test_reconciliation_and_coverage(con):
-    got = {r[0]: r[1:] for r in q(con, "select metric, stated_value, parsed_value, difference "
-                                       "from mart.source_reconciliation where source_id = 'xs_test'")}
+    got = {
+        r[0]: r[1:]
+        for r in q(
+            con,
+            "select metric, stated_value, parsed_value, difference "
+            "from mart.source_reconciliation where source_id = 'xs_test'",
+        )
+    }
     assert got == {"rows": (5, 5, 0), "completed": (1, 1, 0), "on_track": (2, 1, -1)}
-    cov = q(con, "select total_lines, row_lines, furniture_lines, quarantined_lines, complete "
-                 "from mart.source_coverage where source_id = 'xs_test'")
+    cov = q(
+        con,
+        "select total_lines, row_lines, furniture_lines, quarantined_lines, complete "
+        "from mart.source_coverage where source_id = 'xs_test'",
+    )
     assert cov == [(20, 9, 8, 3, True)]
 
 
@@ -287,8 +581,15 @@ def test_default_warehouse_path_from_repo_root_and_project_dir(tmp_path):
         (repo / "dbt_project", []),
     ]
     for cwd, flags in runs:
-        proc = subprocess.run([str(DBT), "debug", *flags, "--log-path", str(tmp_path / "logs")], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [str(DBT), "debug", *flags, "--log-path", str(tmp_path / "logs")],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stdout[-3000:]
         assert (repo / "data" / "warehouse.duckdb").exists()
         (repo / "data" / "warehouse.duckdb").unlink()

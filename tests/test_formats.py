@@ -15,6 +15,7 @@ give the same task rows as the equivalent pipe-text bulletin:
 
 from __future__ import annotations
 
+import functools
 import zlib
 from pathlib import Path
 
@@ -176,6 +177,36 @@ def test_html(tmp_path):
     assert parsed.text.lines == lines[:-1] or parsed.text.lines == lines
 
 
+def test_html_layout_tables_and_minified_page(tmp_path):
+    """The data table nested in a page-layout table next to a navigation table (no header: page
+    text, not quarantine); a minified page (all on one line: every row's span is line 1)."""
+    page = html_page()
+    i = page.index('<table border="1">')
+    j = page.index("</table>", i) + len("</table>")
+    nested = (page[:i] + '<table class="layout"><tr><td><table class="nav"><tr><td>首页</td><td>政务公开</td>'
+              '</tr></table></td></tr>\n<tr><td>\n' + page[i:j] + "\n</td></tr></table>" + page[j:])
+    for name, text in (("nested", nested), ("minified", page.replace("\n", ""))):
+        p = tmp_path / f"{name}.html"
+        p.write_text(text, encoding="utf-8")
+        res = parse_file(p, spec()).result
+        assert key(res.rows) == EXPECTED, name
+        assert res.coverage().complete and not res.quarantine, name
+    assert {(r.line_start, r.line_end) for r in res.rows} == {(1, 1)}
+
+
+def test_html_two_row_header(tmp_path):
+    page = html_page().replace(
+        "<tr>" + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr>",
+        '<tr><th rowspan="2">序号</th><th rowspan="2">重点工作</th><th rowspan="2">牵头单位</th>'
+        '<th colspan="2">完成情况</th></tr>\n<tr><th>进展情况</th><th>完成状况</th></tr>')
+    p = tmp_path / "two.html"
+    p.write_text(page, encoding="utf-8")
+    res = parse_file(p, spec()).result
+    assert key(res.rows) == EXPECTED
+    assert [h for h, _ in res.headers[1]] == HEADER
+    assert res.coverage().complete and not res.quarantine
+
+
 def test_html_gbk_page(tmp_path):
     p = tmp_path / "page.htm"
     p.write_bytes(html_page().replace('charset="utf-8"', 'charset="gbk"').encode("gbk"))
@@ -258,6 +289,73 @@ def test_xlsx_without_header_is_a_clear_error(tmp_path):
         parse_file(p, spec())
 
 
+# --- xls (no library here writes .xls: xlrd's reading is stood in for, our mapping is tested) ---
+
+
+class _FakeSheet:
+    def __init__(self, name, values, merged):
+        self.name, self._v, self.merged_cells = name, values, merged
+        self.nrows, self.ncols = len(values), max(len(r) for r in values)
+
+    def cell(self, r, c):
+        import xlrd
+
+        v = self._v[r][c] if c < len(self._v[r]) else None
+        if v is None:
+            return xlrd.sheet.Cell(xlrd.XL_CELL_EMPTY, "")
+        if isinstance(v, float):
+            return xlrd.sheet.Cell(xlrd.XL_CELL_NUMBER, v)
+        return xlrd.sheet.Cell(xlrd.XL_CELL_TEXT, v)
+
+
+def test_xls_merged_ranges(tmp_path, monkeypatch):
+    import types
+
+    import xlrd
+
+    values = [[TITLE, None, None, None, None], HEADER]
+    merged = [(0, 1, 0, 5)]  # xlrd: (rlo, rhi, clo, chi), hi exclusive
+    for seq, task, lead, progress, status in TASKS:
+        if seq in SECTIONS:
+            values.append([SECTIONS[seq], None, None, None, None])
+            merged.append((len(values) - 1, len(values), 0, 5))
+        values.append([float(seq), task, lead or "", "\n".join(progress), status])
+        if seq == 3:
+            merged.append((len(values) - 2, len(values), 2, 3))
+    book = types.SimpleNamespace(sheets=lambda: [_FakeSheet("Sheet1", values, merged)], datemode=0)
+    monkeypatch.setattr(xlrd, "open_workbook", lambda *a, **k: book)
+    p = tmp_path / "old.xls"
+    p.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    parsed = parse_file(p, spec())
+    assert parsed.layout == "xlsx" and parsed.document.kind == "xls"
+    check_common(parsed, "xlsx")
+    assert [r.line_start for r in parsed.result.rows] == [4, 5, 6, 8]  # sheet row numbers
+
+
+def test_xls_corrupt_is_a_clear_error(tmp_path):
+    p = tmp_path / "broken.xls"
+    p.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    with pytest.raises(SourceReadError, match=r"broken\.xls.*not a readable \.xls"):
+        parse_file(p, spec())
+
+
+def test_detect_kind(tmp_path):
+    from ingestion.formats import detect_kind
+
+    x = tmp_path / "download.bin"  # a workbook saved without its extension
+    build_xlsx(x)
+    assert detect_kind(x) == "xlsx"
+    d = tmp_path / "d.zip"
+    build_docx(d)
+    assert detect_kind(d) == "docx"
+    h = tmp_path / "page.txt"
+    h.write_text("<html><body><table><tr><td>序号</td></tr></table></body></html>", encoding="utf-8")
+    assert detect_kind(h) == "html"
+    t = tmp_path / "b.txt"
+    t.write_text(PIPE, encoding="utf-8")
+    assert detect_kind(t) is None
+
+
 # --- docx ----------------------------------------------------------------------------------------
 
 
@@ -323,8 +421,9 @@ class TinyPdf:
     code point, with a ToUnicode CMap so the text layer is exact). No font program is embedded -
     a viewer substitutes one; text extraction needs none. Good enough to exercise pdfplumber."""
 
-    def __init__(self, width: float = 595, height: float = 842):
+    def __init__(self, width: float = 595, height: float = 842, locked: bool = False):
         self.w, self.h = width, height
+        self.locked = locked  # add a standard-security /Encrypt whose user password is not empty
         self.pages: list[list[str]] = []
         self.chars: set[int] = set()
 
@@ -409,7 +508,11 @@ class TinyPdf:
         xref = len(out)
         out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
         out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-        out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        enc = ""
+        if self.locked:
+            enc = (f" /Encrypt << /Filter /Standard /V 1 /R 2 /O <{'11' * 32}> /U <{'22' * 32}> /P -4 >>"
+                   f" /ID [<{'33' * 16}> <{'33' * 16}>]")
+        out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R{enc} >>\nstartxref\n{xref}\n%%EOF\n".encode()
         return bytes(out)
 
 
@@ -427,7 +530,7 @@ def build_pdf(path: Path, repeat_header: bool = True, split_row: bool = False) -
     pdf.page()
     pdf.text(150, 60, TITLE, 14)
     pdf.text(60, 90, "发布时间:2024-04-15")
-    heading = lambda t: [t, "LEFT", "LEFT", "LEFT", "LEFT"]  # noqa: E731
+    heading = lambda t: [t, "LEFT", "LEFT", "LEFT", "LEFT"]
     rows = [HEADER, heading(SECTIONS[1])] + [_pdf_row(*t) for t in TASKS[:3]]
     heights = [20, 20, 34, 20, 20]
     if split_row:
@@ -481,6 +584,13 @@ def test_pdf_without_text_layer_is_a_clear_error(tmp_path):
     p.write_bytes(pdf.bytes())
     with pytest.raises(SourceReadError, match=r"scan\.pdf.*no text layer"):
         parse_file(p, spec())
+    locked = TinyPdf(locked=True)
+    locked.page()
+    locked.text(50, 50, TITLE)
+    enc = tmp_path / "locked.pdf"
+    enc.write_bytes(locked.bytes())
+    with pytest.raises(SourceReadError, match=r"locked\.pdf.*encrypted PDF"):
+        parse_file(enc, spec())
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
     with pytest.raises(SourceReadError, match=r"bad\.pdf"):
@@ -500,10 +610,15 @@ def test_gbk_pipe_text(tmp_path):
     assert parsed.result.coverage().complete
 
 
-def _t(s: str) -> str:
+@functools.lru_cache(maxsize=None)
+def _s2t():
     from opencc import OpenCC
 
-    return OpenCC("s2t").convert(s)
+    return OpenCC("s2t")
+
+
+def _t(s: str) -> str:
+    return _s2t().convert(s)
 
 
 @pytest.mark.parametrize("layout", ["pipe", "cell_lines"])

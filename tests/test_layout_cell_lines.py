@@ -339,7 +339,7 @@ def test_paragraph_number_does_not_start_a_row():
     assert res.rows[0].progress_text == "1.已开工。\n3\n2.完成5公里。"
 
 
-def test_table_without_seq_column_is_not_supported():
+def test_table_without_seq_column_needs_the_option():
     lines = ["重点工作", "牵头单位", "完成情况", "修路。", "县交通局", "已完工。"]
     with pytest.raises(LayoutError, match="序号"):
         cell_lines.parse(lines, _spec())
@@ -403,6 +403,11 @@ def test_xiangshan_units_broken_over_lines(parsed):
     assert r139.leader is None and r139.lead_units == ["区应急管理局"]
     r35 = _row(res, 35)  # 899 '区投促局区委组织部', 901 '(人才办)'
     assert r35.cooperating_units[:2] == ["区投促局", "区委组织部(人才办)"]
+    r47 = _row(res, 47)  # 1235 '城投集团渠沟镇' run together; 1241 '——' progress, 1243 status
+    assert r47.cooperating_units == ["区直各单位", "城投集团", "渠沟镇", "开发区"]
+    assert (r47.progress_text, r47.status_reported) == ("——", "序时推进")
+    # 267 '加大研发投入提升科' is a broken target line, not a unit that ends in '科'
+    assert _row(res, 9).cooperating_units == ["区发改委", "区经信局", "区财政局", "区人社局"]
 
 
 # --- units.split_units (owned with this layout) ----------------------------------------------------
@@ -435,3 +440,55 @@ def test_split_units(lines, expected):
     from ingestion.units import split_units
 
     assert split_units(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_unit"),
+    [
+        ("区发改委", True),
+        ("人行宿州市中心支行", True),
+        ("城投集团渠沟镇", True),
+        ("区委组织部(人才办)", True),
+        ("加大研发投入提升科", False),  # long phrase, one-character ending that is also a word
+        ("组织召开全市安全生产推进会", False),
+        ("已完成。", False),
+    ],
+)
+def test_looks_like_unit(text, is_unit):
+    from ingestion.units import looks_like_unit
+
+    assert looks_like_unit(text) is is_unit
+
+
+def test_runaway_row_keeps_its_lines():
+    """A row far longer than any real one (a 序号 the parser missed) is parsed in bounded time and
+    loses no line; if even the repeated columns cannot hold it, it all lands in one text cell."""
+    from ingestion.layouts._cells_align import MAX_CELL_LINES, align_row
+    from ingestion.layouts._cells_tokens import Token
+
+    lines = ["序号", "重点工作", "牵头单位", "进展情况", "1", "修路。", "县交通局"]
+    lines += [f"第{i}段进展。" for i in range(3 * MAX_CELL_LINES)]
+    res = cell_lines.parse(lines, _spec())
+    assert res.coverage().complete and res.quarantine == []
+    assert {r.task_seq for r in res.rows} == {1}
+    assert min(r.line_start for r in res.rows) == 5 and max(r.line_end for r in res.rows) == len(lines)
+
+    toks = [Token(i, f"第{i}段。") for i in range(1, 3 * MAX_CELL_LINES + 1)]
+    (cells,) = align_row(toks, ["task", "progress"], max_sub_rows=0)
+    assert [len(c.tokens) for c in cells] == [0, len(toks)]
+
+
+def test_table_without_seq_by_option(registry):
+    """六安 table 1 with its 序号 cells blanked out: the rows are still found (opt-in)."""
+    spec = registry.get("luan_2024h1").spec
+    raw = read_text_file(seed_path("luan_2024h1"), spec.encoding).lines[:331]
+    lines = ["" if ln.strip() == "序号" or ln.strip().isdigit() else ln for ln in raw]
+    with pytest.raises(LayoutError, match="rows_without_seq"):
+        cell_lines.parse(lines, spec)
+    res = cell_lines.parse(lines, _spec(options={"rows_without_seq": True}))
+    assert res.coverage().complete and res.quarantine == []
+    assert len(res.rows) == 35 and {r.task_seq for r in res.rows} == {None}
+    r3 = res.rows[2]
+    assert r3.task_text == "生活污水治理率达30%,黑臭水体治理率达75%。"
+    assert r3.lead_units == ["市生态环境局"]
+    assert res.rows[-1].lead_units == ["市文旅局"]

@@ -83,6 +83,17 @@ def _table_rows(tbl) -> list[tuple[list[str], list[bool]]]:
     return rows
 
 
+def _blocks(parent):
+    """Body paragraphs and tables in order, looking inside content controls (w:sdt)."""
+    for el in parent.iterchildren():
+        if el.tag == f"{W}sdt":
+            content = el.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield el
+
+
 def read(path: Path, spec, name: str) -> Document:
     import zipfile
 
@@ -95,8 +106,7 @@ def read(path: Path, spec, name: str) -> Document:
         raise FormatError(f"{name}: not a readable .docx document (corrupt, encrypted, or a legacy "
                           f".doc): {type(e).__name__}: {e}") from None
     doc = Document(path=path, kind="docx", lines=[], encoding="binary (docx)")
-    body = d.element.body
-    for el in body.iterchildren():
+    for el in _blocks(d.element.body):
         if el.tag == f"{W}p":
             text = " ".join(t.strip() for t in _para_text(el).split("\n") if t.strip())
             doc.lines.append(text)

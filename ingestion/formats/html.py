@@ -27,9 +27,9 @@ from ingestion.reader import SourceReadError, decode_bytes, split_lines
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article"}
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b\ufeff]+")
 _PARA = "\x00"  # paragraph mark while collecting cell text
-_CHROME = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TITLE = re.compile(r"<(title|h1|h2|h3|caption)\b.*?</\1\s*>", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>", re.S)
+_CHROME = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+_TITLE = re.compile(r"<(title|h1|h2|h3|caption)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>", re.DOTALL)
 
 
 def _blank_out(text: str, pattern: re.Pattern, keep: str = " ") -> str:
@@ -101,6 +101,21 @@ def _span(cell, attr: str) -> int:
         return 1
 
 
+def _fill_pending(cells: list[str], pending: dict[int, tuple[int, str]], filled: set[int]) -> bool:
+    """Fill the next slot of the row if a rowspan from above covers it."""
+    col = len(cells)
+    if col not in pending:
+        return False
+    left, text = pending[col]
+    cells.append(text)
+    filled.add(col)
+    if left <= 1:
+        del pending[col]
+    else:
+        pending[col] = (left - 1, text)
+    return True
+
+
 def read_table(table, doc: Document) -> list[GridRow]:
     """The grid of one leaf table, rowspans and colspans resolved."""
     grid: list[GridRow] = []
@@ -110,24 +125,11 @@ def read_table(table, doc: Document) -> list[GridRow]:
         start = tr.sourceline or 1
         end = max(start, _end_line(tr))
         cells: list[str] = []
-        merged = False
-
-        def fill_pending() -> bool:
-            nonlocal merged
-            col = len(cells)
-            if col in pending:
-                left, text = pending[col]
-                cells.append(text)
-                merged = merged or bool(text.strip())
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = (left - 1, text)
-                return True
-            return False
+        filled: set[int] = set()  # covered slots filled from above, and spans registered here
+        fresh: set[int] = set()  # columns whose rowspan starts in this row
 
         for td in tr.find_all(["td", "th"], recursive=False):
-            while fill_pending():
+            while _fill_pending(cells, pending, filled):
                 pass
             text = cell_text(td)
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
@@ -137,13 +139,23 @@ def read_table(table, doc: Document) -> list[GridRow]:
             if rs > 1:
                 for k in range(cs):
                     pending[col + k] = (rs - 1, text if k == 0 else "")
+                    filled.add(col + k)  # registered by this row: starts counting on the next
+                    fresh.add(col + k)
         while pending and max(pending) >= len(cells):
-            if not fill_pending():
+            if not _fill_pending(cells, pending, filled):
                 cells.append("")
+        # Overlapping spans (malformed markup): a covered slot a cell was written over still
+        # counts down, so later rows stay aligned.
+        for col in [c for c in pending if c < len(cells) and c not in filled]:
+            left, text = pending[col]
+            if left <= 1:
+                del pending[col]
+            else:
+                pending[col] = (left - 1, text)
         if not cells:
             continue
         grid.append(GridRow(cells, start, end))
-        if merged:
+        if any(c in filled and c < len(cells) and cells[c].strip() and c not in fresh for c in range(len(cells))):
             doc.flag(start, "merged_cell")
     return grid
 

@@ -10,10 +10,12 @@
 4. Each table grid is cut into tables at its header rows (``grid.header_roles``): rows above the
    first header are furniture (title / metadata / preamble by text); a row repeating the current
    header (a header printed again on every page) is furniture 'header'; a *different* header
-   starts the next table. Each table goes through ``rows_from_grid`` with ``empty_inherits=False``
+   starts the next table; two header rows in a row are a two-row header (the upper one, group
+   cells, is furniture 'header'; the lower one names the columns). Each table goes through ``rows_from_grid`` with ``empty_inherits=False``
    (the readers resolved merged cells from the file, so an empty cell is printed empty;
    ``spec.options['empty_cells_inherit']`` overrides), table_no 1, 2, … over the whole document.
-   A grid with no header row is quarantined line by line with the reason. Rows after the last
+   A grid with no header row is quarantined line by line with the reason - except, on an HTML
+   page that has a data table, a headerless table (navigation, footer) is page text. Rows after the last
    numbered row that hold a single text (not a heading) are notes under the table ('注:…'):
    furniture (metadata / preamble), not task rows.
 5. Rows get the reader's flags (``merged_cell``, ``split_across_pages``).
@@ -69,7 +71,12 @@ def _split_at_headers(grid: list[GridRow], view: list[list[str]], spec) -> tuple
     repeated: list[int] = []
     start = headers[0]
     for h in headers[1:]:
-        if _same_header(view[h], view[start]):
+        if h == start + 1:
+            # A two-row header (group cells above the column names, rowspanned ones repeated):
+            # the upper row is header furniture, the lower one names the columns.
+            repeated.append(start)
+            start = h
+        elif _same_header(view[h], view[start]):
             repeated.append(h)
         else:
             tables.append((start, h))
@@ -132,6 +139,8 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
     headers: dict[int, list[tuple[str, str]]] = {}
     segments: list[script_mod.Segment] = []
     table_no = 0
+    any_header = any(header_roles([conv(c) for c in g.cells], spec.columns) is not None
+                     for grid in doc.tables for g in grid)
     for grid in doc.tables:
         view_rows = [GridRow([conv(c) for c in g.cells], g.line_start, g.line_end) for g in grid]
         if traditional:
@@ -141,8 +150,12 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
         for i in repeated:
             _claim(ledger, grid[i], "header")
         if not tables:
+            # A page's layout tables (navigation, footer) have no header: page text, when some other
+            # table of the page is the data table. Otherwise nothing could be read: quarantine.
+            chrome = doc.kind == "html" and any_header
             for i in pre:
-                _claim(ledger, grid[i], "quarantine")
+                text = " ".join(c.strip() for c in view_rows[i].cells if c.strip())
+                _claim(ledger, grid[i], classify_text(text, False, False) if chrome else "quarantine")
             continue
         seen_text = False
         for i in pre:

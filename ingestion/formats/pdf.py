@@ -52,6 +52,20 @@ def join_wraps(text: str | None) -> str:
     return "\n".join(out)
 
 
+def _encrypted(e: BaseException) -> bool:
+    """Whether an exception (or what it wraps) says the PDF is encrypted."""
+    seen: list[object] = [e]
+    visited: set[int] = set()
+    while seen:
+        x = seen.pop()
+        if isinstance(x, BaseException) and id(x) not in visited:
+            visited.add(id(x))
+            if type(x).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+                return True
+            seen.extend([*x.args, x.__cause__, x.__context__])
+    return False
+
+
 def _is_chrome(text: str) -> bool:
     return bool(_PAGE_CHROME.match(text))
 
@@ -60,8 +74,8 @@ def _resolve(table) -> tuple[list[list[str]], list[bool]]:
     """Cell texts of a pdfplumber table with covered slots resolved; per row whether a cell was
     repeated from a vertical merge."""
     raw = table.extract()
-    xs = sorted({round(c[0], 1) for c in table.cells})
-    bounds = xs + [round(table.bbox[2], 1)]
+    xs = sorted({c[0] for c in table.cells})
+    bounds = xs + [table.bbox[2]]
     out: list[list[str]] = []
     merged: list[bool] = []
     for i, row in enumerate(table.rows):
@@ -91,6 +105,7 @@ def read(path: Path, spec, name: str) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     options = getattr(spec, "options", {}) or {}
     settings = options.get("pdf_table_settings") or {}
@@ -100,9 +115,9 @@ def read(path: Path, spec, name: str) -> Document:
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise FormatError(f"{name}: encrypted PDF (needs a password or uses unsupported encryption): "
                           f"{type(e).__name__}") from None
-    except Exception as e:  # pdfminer raises many types on a damaged file
-        if type(e).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
-            raise FormatError(f"{name}: encrypted PDF (needs a password)") from None
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many types on a damaged file; pdfplumber wraps them
+        if _encrypted(e):
+            raise FormatError(f"{name}: encrypted PDF (needs a password or uses unsupported encryption)") from None
         raise FormatError(f"{name}: not a readable PDF (damaged or not a PDF): {type(e).__name__}: {e}") from None
     doc = Document(path=path, kind="pdf", lines=[], encoding="binary (pdf)")
     with pdf:
@@ -115,10 +130,10 @@ def read(path: Path, spec, name: str) -> Document:
             _read_pages(doc, pages, settings, columns)
         except FormatError:
             raise
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise FormatError(f"{name}: encrypted PDF (needs a password)") from None
-        except PDFSyntaxError as e:
-            raise FormatError(f"{name}: damaged PDF: {e}") from None
+        except (PDFPasswordIncorrect, PDFEncryptionError, PDFSyntaxError, PdfminerException) as e:
+            if _encrypted(e):
+                raise FormatError(f"{name}: encrypted PDF (needs a password)") from None
+            raise FormatError(f"{name}: damaged PDF: {type(e).__name__}: {e}") from None
     return doc
 
 

@@ -125,7 +125,7 @@ class Restorer:
         self._charmap = {s: max(v, key=v.get) for s, v in votes.items()}
 
     @classmethod
-    def for_lines(cls, lines: list[str], simplified: list[str]) -> "Restorer":
+    def for_lines(cls, lines: list[str], simplified: list[str]) -> Restorer:
         return cls([Segment(n, n, o, s) for n, (o, s) in enumerate(zip(lines, simplified), 1)])
 
     def _span(self, line_start: int, line_end: int) -> tuple[str, str]:

@@ -103,7 +103,7 @@ def _read_xls(path: Path, name: str, doc: Document) -> None:
 
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
-    except Exception as e:  # xlrd raises XLRDError, CompDocError, AssertionError … on bad input
+    except Exception as e:  # noqa: BLE001 - xlrd raises XLRDError, CompDocError, AssertionError … on bad input
         raise FormatError(f"{name}: not a readable .xls workbook (corrupt, encrypted, or not a BIFF "
                           f"spreadsheet - a legacy .doc is also OLE2): {type(e).__name__}: {e}") from None
     for sh in book.sheets():

@@ -37,6 +37,10 @@ EXTRA_EMPTY = -0.05  # a stray empty paragraph inside a multi-line cell (merged-
 MISSING_MERGED = -1.0
 SUB_ROW = -5.0  # opening a continuation sub-row: rare, needs clear evidence
 NEG = -1e9
+# Longest cell considered (lines). Real cells have < 20; the cap keeps a runaway row (a 序号 the
+# parser missed) from making the segmentation cubic.
+MAX_CELL_LINES = 60
+MAX_TABLE_CELL_LINES = 30  # the same for align_table, which runs over a whole table body
 
 # Roles that belong to the task as a whole and are not repeated by a continuation sub-row.
 TASK_LEVEL_ROLES = ("seq", "category", "task")
@@ -194,12 +198,14 @@ def align_row(
             if best[j][i] == NEG:
                 continue
             base = best[j][i] + penalty
-            for k in range(i, n + 1):
+            for k in range(i, min(n, i + MAX_CELL_LINES) + 1):
                 s = base + (cell(role, i, k) if k > i else gap)
                 if s > best[j + 1][k]:
                     best[j + 1][k] = s
                     back[j + 1][k] = i
     end = max(ends, key=lambda j: (best[j][n], -j))
+    if best[end][n] == NEG:  # a runaway row (a missed 序号?): keep its lines, in one text cell
+        return [_unaligned(tokens, roles)]
     cells: list[Cell] = []
     k = n
     for j in range(end, 0, -1):
@@ -213,6 +219,13 @@ def align_row(
     return rows
 
 
+def _unaligned(tokens: Sequence[Token], roles: Sequence[str]) -> list[Cell]:
+    """All lines in the progress column (else the last one); every other column has no line, so
+    the row carries 'no_cell:' flags for a person to look at."""
+    home = "progress" if "progress" in roles else roles[-1]
+    return [Cell(r, list(tokens) if r == home else []) for r in roles]
+
+
 def split_task_cell(cell: Cell) -> tuple[str | None, str | None]:
     """(group title, task text) of a task cell; the title lines are those before the task line."""
     body = [t.text for t in cell.body]
@@ -221,3 +234,41 @@ def split_task_cell(cell: Cell) -> tuple[str | None, str | None]:
         titles.append(body[len(titles)])
     rest = body[len(titles) :]
     return (" ".join(titles) or None), ("\n".join(rest) or None)
+
+
+def align_table(
+    tokens: Sequence[Token], roles: Sequence[str], status_words: dict[str, str] | None = None
+) -> list[list[Cell]]:
+    """Split a whole table body into rows when there is no 序号 to start them (opt-in).
+
+    The same cell scores, over a cyclic column sequence: after the last column the next row
+    begins at the first. Rows are only as good as the columns are distinctive (a unit or status
+    column between free-text columns anchors them); continuation sub-rows are not recognised.
+    """
+    n, c = len(tokens), len(roles)
+    best = [[NEG] * c for _ in range(n + 1)]  # best[i][j]: i tokens used, column j next
+    back: list[list[tuple[int, int] | None]] = [[None] * c for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(c):
+            if best[i][j] == NEG:
+                continue
+            nxt = (j + 1) % c
+            # A row must consume at least one line, so a column 0 cell never is empty.
+            lo = i + 1 if j == 0 else i
+            for k in range(lo, min(n, i + MAX_TABLE_CELL_LINES) + 1):
+                s = best[i][j] + (score_cell(roles[j], tokens[i:k], status_words) if k > i else MISSING)
+                if s > best[k][nxt]:
+                    best[k][nxt] = s
+                    back[k][nxt] = (i, j)
+    # The table must end after a whole row; if that is impossible, keep it as one text cell.
+    if n == 0 or best[n][0] == NEG:
+        return [_unaligned(tokens, roles)] if n else []
+    cells: list[Cell] = []
+    i, j = n, 0
+    while back[i][j] is not None:
+        pi, pj = back[i][j]
+        cells.append(Cell(roles[pj], list(tokens[pi:i])))
+        i, j = pi, pj
+    cells.reverse()
+    return [cells[s : s + c] for s in range(0, len(cells), c)]

@@ -21,8 +21,13 @@ How a page is read (one algorithm for every bulletin of this layout; nothing nam
 
 Options (``spec.options``):
 * ``max_sub_rows`` (int, default 3): continuation sub-rows allowed per numbered row.
+* ``rows_without_seq`` (bool, default false): read a table that has no 序号 column by segmenting
+  the whole body with the same cell scores (``_cells_align.align_table``). Rows are then only
+  as reliable as the columns are distinctive (a unit or status column anchors them); every
+  '一、' / '(一)' line is a heading; continuation sub-rows are not recognised; task_seq is None.
 
-Not supported yet: a table without a 序号 column, or with 序号 not first (raises ``LayoutError``).
+Not supported: a 序号 column that is not the first column, or a table without 序号 unless
+``rows_without_seq`` is set (both raise ``LayoutError``).
 序号 that skip up to ``MAX_SEQ_GAP`` numbers are followed (row flag 'seq_gap'); a larger jump
 is not, and the rows after it would be absorbed by the row before it.
 """
@@ -34,7 +39,7 @@ from dataclasses import dataclass, field
 
 from ingestion import units
 from ingestion.columns import is_header_cell, normalise_header, role_for_header
-from ingestion.layouts._cells_align import Cell, align_row, split_task_cell
+from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
 from ingestion.layouts._cells_tokens import (
     Token,
     is_attachment_label,
@@ -230,8 +235,8 @@ def classify_preamble(toks: list[Token], ledger: LineLedger) -> list[StatedTotal
 
 @dataclass
 class RowGroup:
-    seq: int
-    seq_token: Token
+    seq: int | None  # None in a table without a 序号 column
+    seq_token: Token | None
     category: str | None
     tokens: list[Token] = field(default_factory=list)
     seq_gap: bool = False  # the printed 序号 skipped a number before this row
@@ -310,7 +315,7 @@ def build_row(
     table_no: int, row_no: int, group: RowGroup, sub_seq: int, cells: list[Cell], parent: TaskRow | None
 ) -> TaskRow:
     lines = [t.line_no for c in cells for t in c.tokens]
-    start = group.seq_token.line_no if sub_seq == 1 else min(lines)
+    start = group.seq_token.line_no if sub_seq == 1 and group.seq_token else min(lines)
     row = TaskRow(
         table_no=table_no,
         row_no=row_no,
@@ -347,23 +352,26 @@ def build_row(
     return row
 
 
-def _cell_roles(table: Table) -> list[str]:
-    """Column roles after 序号. Rows are found by their 序号, so the table must start with one."""
-    roles = table.roles
-    if not roles or roles[0] != "seq":
-        raise LayoutError(
-            f"table {table.table_no} does not start with a 序号 column "
-            f"({', '.join(c.text for c in table.header)}); the cell_lines layout needs one to find "
-            "where rows start (tables without 序号 are not supported yet)"
-        )
-    return roles[1:]
-
-
 def parse_table(table: Table, toks: list[Token], ledger: LineLedger, spec) -> list[TaskRow]:
-    cell_roles = _cell_roles(table)
     options = getattr(spec, "options", None) or {}
-    max_sub = int(options.get("max_sub_rows", 3))
     status_words = dict(getattr(spec, "status_words", None) or {})
+    roles = table.roles
+    if roles and roles[0] == "seq":
+        return _parse_numbered_rows(
+            table, toks, ledger, roles[1:], int(options.get("max_sub_rows", 3)), status_words
+        )
+    if "seq" not in roles and options.get("rows_without_seq"):
+        return _parse_unnumbered_rows(table, toks, ledger, roles, status_words)
+    raise LayoutError(
+        f"table {table.table_no} does not start with a 序号 column "
+        f"({', '.join(c.text for c in table.header)}); rows are found by their 序号. For a table "
+        "without one, set options.rows_without_seq: true in the source YAML"
+    )
+
+
+def _parse_numbered_rows(
+    table: Table, toks: list[Token], ledger: LineLedger, cell_roles: list[str], max_sub: int, status_words
+) -> list[TaskRow]:
     rows: list[TaskRow] = []
     running: str | None = None  # the nearest group title: a section heading or a task-cell title
     last_heading: str | None = None
@@ -378,6 +386,31 @@ def parse_table(table: Table, toks: list[Token], ledger: LineLedger, spec) -> li
             rows.append(row)
             ledger.row(range(row.line_start, row.line_end + 1))
         running = parent.category if parent else running
+    return rows
+
+
+def _parse_unnumbered_rows(
+    table: Table, toks: list[Token], ledger: LineLedger, roles: list[str], status_words
+) -> list[TaskRow]:
+    """Opt-in (options.rows_without_seq): no 序号, so every '一、…' / '(一)…' line is taken as a
+    section heading and each section is segmented into rows by ``align_table``."""
+    rows: list[TaskRow] = []
+    sections: list[tuple[str | None, list[Token]]] = [(None, [])]
+    for t in toks:
+        if not t.empty and is_section_heading(t.text):
+            ledger.add_furniture(t.line_no, "section_heading")
+            sections.append((t.text, []))
+        else:
+            sections[-1][1].append(t)
+    running: str | None = None
+    for heading, body in sections:
+        running = heading or running
+        for cells in align_table(body, roles, status_words):
+            group = RowGroup(None, None, running)
+            row = build_row(table.table_no, len(rows) + 1, group, 1, cells, None)
+            running = row.category
+            rows.append(row)
+            ledger.row(range(row.line_start, row.line_end + 1))
     return rows
 
 

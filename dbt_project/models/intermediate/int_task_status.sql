@@ -2,10 +2,10 @@
 -- (method 'reported'; a word the vocabulary does not know gives 'unknown'); otherwise the
 -- status inferred from the text when it is not 'unknown' (method 'inferred'); else 'unknown' / 'none'.
 with vocabulary as (
-    -- one status per word; whitespace inside the word is ignored as in stg_task_rows.status_word
-    select {{ clean_unit_name('word') }} as status_word, min(status) as status
-    from {{ ref('status_vocabulary') }}
-    where {{ clean_unit_name('word') }} is not null
+    -- one status per matching key (the first listed wins, as in ingestion.normalize.vocabulary)
+    select {{ status_key('word') }} as status_word, arg_min(status, row_no) as status
+    from (select *, row_number() over () as row_no from {{ ref('status_vocabulary') }})
+    where {{ status_key('word') }} is not null
     group by 1
 ),
 
@@ -17,12 +17,15 @@ joined as (
         t.task_row_key,
         t.status_reported,
         t.status_word,
-        v.status as vocabulary_status,
+        -- ingestion's normalisation (vocabulary + the source's own status_words + Traditional
+        -- folded to Simplified) wins; the seed join is the fallback for rows without signals
+        coalesce(nullif(g.status_reported_norm, 'unknown'), v.status) as vocabulary_status,
         coalesce(g.status_inferred, 'unknown') as status_inferred,
         g.inference_rule,
         g.inference_evidence,
         g.completion_pct,
         coalesce(g.masked_figures, false) as masked_figures,
+        coalesce(g.status_conflict, false) as status_conflict,
         g.source_id is not null as has_signals
     from {{ ref('stg_task_rows') }} t
     left join vocabulary v on v.status_word = t.status_word
@@ -43,10 +46,6 @@ select
         else 'none'
     end as status_method,
     status_word is not null and vocabulary_status is null as status_word_unknown,
-    coalesce(
-        vocabulary_status is not null
-        and status_inferred <> 'unknown'
-        and vocabulary_status <> status_inferred,
-        false
-    ) as status_conflict
+    -- one side says behind, the other on track or better (ingestion.normalize.status.conflict)
+    status_conflict
 from joined

@@ -6,5 +6,7 @@ select
     {{ clean_text('inference_rule') }} as inference_rule,
     {{ clean_text('inference_evidence') }} as inference_evidence,
     completion_pct,
-    coalesce(masked_figures, false) as masked_figures
+    coalesce(masked_figures, false) as masked_figures,
+    {{ clean_text('status_reported_norm') }} as status_reported_norm,
+    coalesce(status_conflict, false) as status_conflict
 from {{ source('raw', 'row_signals') }}
