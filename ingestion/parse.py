@@ -80,7 +80,7 @@ def _parse_document(path: Path, spec: SourceSpec, name: str, kind: str) -> Parse
     else:
         # No table in the document: its paragraphs are narrative.
         layout = "narrative"
-        result = _parsers()["narrative"](doc.lines, spec)
+        result = _parsers()["narrative"](doc.text_lines or doc.lines, spec)
         result.issues.append(SourceIssue("no_table", f"{kind} document without a table: read as narrative"))
     if not result.rows and layout != "narrative":
         raise LayoutError(f"{name}: {kind} document: no task rows found under a recognised table header "

@@ -13,7 +13,7 @@ import re
 # fmt: off
 UNIT_SUFFIXES = sorted(
     {
-        "局", "委", "办", "办公室", "县", "领导小组", "部", "院", "中心", "镇", "乡", "街道", "街", "开发区", "高新区",
+        "局", "委", "办", "办公室", "机关", "县", "领导小组", "部", "院", "中心", "镇", "乡", "街道", "街", "开发区", "高新区",
         "园区", "园", "公司", "集团", "政府", "委员会", "管委会", "指挥部", "分局", "支队", "大队",
         "厅", "处", "社", "馆", "台", "校", "会", "联", "行", "所", "队", "站", "署", "科", "组",
         "支行", "分行", "成员单位", "各单位", "有关单位", "相关单位", "各县区", "各镇街", "县区", "镇街", "法院",
@@ -87,7 +87,11 @@ def _split_run(run: str) -> list[str]:
                 if end == n:
                     break
                 # cut only if the piece is a plausible name and the rest starts a new unit
-                if len(piece) >= 2 and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest)):
+                if (
+                    len(piece) >= 2
+                    and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest))
+                    and not rest.startswith(_TAILS)
+                ):
                     cut = end
                 break
         if cut is not None:
@@ -101,7 +105,7 @@ def _split_run(run: str) -> list[str]:
 
 
 # Words that finish the name before them rather than start a new one ('…招商中心 成员单位').
-_TAILS = ("成员单位", "有关单位", "相关单位", "各成员", "及成员")
+_TAILS = ("成员单位", "有关单位", "相关单位", "各成员", "及成员", "各有关", "各相关")
 _STANDALONE = ("开发区", "高新区", "经开区", "投资促进", "城投", "交投", "建投", "供电公司", "税务局")
 
 

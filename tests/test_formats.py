@@ -192,6 +192,7 @@ def test_html_layout_tables_and_minified_page(tmp_path):
         assert key(res.rows) == EXPECTED, name
         assert res.coverage().complete and not res.quarantine, name
     assert {(r.line_start, r.line_end) for r in res.rows} == {(1, 1)}
+    assert [r.task_seq for r in res.rows if "merged_cell" in r.flags] == [3]
 
 
 def test_html_two_row_header(tmp_path):
@@ -205,6 +206,17 @@ def test_html_two_row_header(tmp_path):
     assert key(res.rows) == EXPECTED
     assert [h for h, _ in res.headers[1]] == HEADER
     assert res.coverage().complete and not res.quarantine
+
+
+def test_html_without_table_is_narrative_on_visible_text(tmp_path):
+    p = tmp_path / "prose.html"
+    p.write_text("<html><body>\n<h1>一季度工作总结</h1>\n<p>一、经济运行稳中向好。全区地区生产总值增长6.1%。</p>\n"
+                 "</body></html>\n", encoding="utf-8")
+    parsed = parse_file(p, spec())
+    assert parsed.layout == "narrative" and "no_table" in {i.code for i in parsed.result.issues}
+    assert parsed.document.text_lines[2] == "一、经济运行稳中向好。全区地区生产总值增长6.1%。"
+    assert parsed.result.coverage().complete
+    assert not any("<" in q.text for q in parsed.result.quarantine)
 
 
 def test_html_gbk_page(tmp_path):

@@ -67,17 +67,24 @@ class Document:
     tables: list[list[GridRow]] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     encoding: str = "binary"
-    # GridRow.line_start -> flags for the task row made from it ('merged_cell', 'split_across_pages')
+    # id(GridRow) -> flags for the task row made from it ('merged_cell', 'split_across_pages');
+    # keyed by the row object, not its line, because rows of a minified HTML page share a line
     row_flags: dict[int, list[str]] = field(default_factory=dict)
     # per table (index into tables): a name for messages, e.g. 'sheet 汇总表', 'page 2'
     table_names: list[str] = field(default_factory=list)
     # xlsx/xls: sheet name -> line offset (line = offset + sheet row)
     sheet_offsets: dict[str, int] = field(default_factory=dict)
+    # html: the visible text of each line of ``lines`` (markup, scripts and styles blanked), same
+    # numbering; what a narrative parser reads when the page has no table
+    text_lines: list[str] | None = None
 
-    def flag(self, line_no: int, flag: str) -> None:
-        flags = self.row_flags.setdefault(line_no, [])
+    def flag(self, row: GridRow, flag: str) -> None:
+        flags = self.row_flags.setdefault(id(row), [])
         if flag not in flags:
             flags.append(flag)
+
+    def flags_of(self, row: GridRow) -> list[str]:
+        return self.row_flags.get(id(row), [])
 
     def locate(self, line_no: int) -> str:
         """Where a line of this document is, in the document's own terms."""

@@ -119,7 +119,7 @@ def read(path: Path, spec, name: str) -> Document:
                 n = len(doc.lines)
                 grid.append(GridRow(cells, n, n))
                 if any(c and t.strip() for c, t in zip(cont, cells)):
-                    doc.flag(n, "merged_cell")
+                    doc.flag(grid[-1], "merged_cell")
             if grid:
                 doc.tables.append(grid)
                 doc.table_names.append(f"table {len(doc.tables)}")

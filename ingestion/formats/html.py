@@ -156,7 +156,7 @@ def read_table(table, doc: Document) -> list[GridRow]:
             continue
         grid.append(GridRow(cells, start, end))
         if any(c in filled and c < len(cells) and cells[c].strip() and c not in fresh for c in range(len(cells))):
-            doc.flag(start, "merged_cell")
+            doc.flag(grid[-1], "merged_cell")
     return grid
 
 
@@ -168,11 +168,13 @@ def read(path: Path, spec, name: str) -> Document:
     except SourceReadError as e:
         raise FormatError(str(e)) from None
     lines = split_lines(text)
-    soup = BeautifulSoup("\n".join(lines), "html.parser")
-    visible_page = _SPACE.sub("", soup.get_text())
-    if not visible_page:
-        raise FormatError(f"{name}: HTML page has no text (empty page or only markup)")
+    joined = "\n".join(lines)
+    visible = _blank_out(_blank_out(joined, _CHROME), _TAG).split("\n")
+    if not _SPACE.sub("", html_lib.unescape("".join(visible))):
+        raise FormatError(f"{name}: HTML page has no text (empty page, or only markup and scripts)")
+    soup = BeautifulSoup(joined, "html.parser")
     doc = Document(path=path, kind="html", lines=lines, encoding=encoding)
+    doc.text_lines = [_SPACE.sub(" ", html_lib.unescape(v)).strip() for v in visible]
 
     table_lines: set[int] = set()
     for k, table in enumerate(t for t in soup.find_all("table") if t.find("table") is None):
@@ -184,15 +186,13 @@ def read(path: Path, spec, name: str) -> Document:
                 table_lines.update(range(g.line_start, g.line_end + 1))
 
     # Everything else, line by line: what is visible there once chrome and tags are gone.
-    joined = "\n".join(lines)
     chrome = _marks(joined, _CHROME)
     titles = _marks(joined, _TITLE)
-    visible = _blank_out(_blank_out(joined, _CHROME), _TAG).split("\n")
     for i, line in enumerate(lines):
         n = i + 1
         if n in table_lines or not line.strip():
             continue
-        shown = _SPACE.sub(" ", html_lib.unescape(visible[i] if i < len(visible) else "")).strip()
+        shown = doc.text_lines[i] if i < len(doc.text_lines) else ""
         if not shown:
             kind = "metadata" if i in chrome else "filler"
         elif i in titles:

@@ -105,6 +105,21 @@ def _trailing_notes(view_rows: list[GridRow], idx: list[int], spec) -> list[int]
     return out
 
 
+def _add_reader_flags(doc: Document, originals: list[GridRow], chunk: list[GridRow], t_rows: list[TaskRow]) -> None:
+    """Give each task row the flags its reader put on its grid row. rows_from_grid makes one task
+    row per data row (after the header, not a section heading, not empty), in order."""
+    data = [o for o, v in zip(originals[1:], chunk[1:]) if not is_section_heading(v.cells) and any(c.strip() for c in v.cells)]
+    if len(data) == len(t_rows):
+        pairs = list(zip(data, t_rows))
+    else:  # the mapper changed its rules: fall back to matching spans
+        by_span = {(o.line_start, o.line_end): o for o in originals}
+        pairs = [(by_span[(r.line_start, r.line_end)], r) for r in t_rows if (r.line_start, r.line_end) in by_span]
+    for g, r in pairs:
+        for flag in doc.flags_of(g):
+            if flag not in r.flags:
+                r.flags.append(flag)
+
+
 def _claim(ledger: LineLedger, g: GridRow, kind: str) -> None:
     for n in range(g.line_start, g.line_end + 1):
         if not ledger.claimed(n):
@@ -175,10 +190,7 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
             t_rows, t_headers = rows_from_grid(chunk, spec, ledger, table_no=table_no, empty_inherits=False)
             header_cells = grid[start].cells
             headers[table_no] = [(header_cells[k] if k < len(header_cells) else c, r) for k, (c, r) in enumerate(t_headers)]
-            for r in t_rows:
-                for flag in doc.row_flags.get(r.line_start, []):
-                    if flag not in r.flags:
-                        r.flags.append(flag)
+            _add_reader_flags(doc, [grid[i] for i in idx], chunk, t_rows)
             rows.extend(t_rows)
 
     if traditional:

@@ -181,7 +181,7 @@ def _read_pages(doc: Document, pages, settings: dict, columns: dict) -> None:
                 n = len(doc.lines)
                 grid.append(GridRow(cells, n, n))
                 if m:
-                    doc.flag(n, "merged_cell")
+                    doc.flag(grid[-1], "merged_cell")
             if continues:
                 _join_split_row(doc, grid, first_new, columns, simplify)
             else:
@@ -219,7 +219,7 @@ def _join_split_row(doc: Document, grid: list[GridRow], first_new: int, columns:
         joined.append(join_wraps(a + "\n" + b) if a and b and a != b else (a or b))
     prev.cells = joined
     prev.line_end = cont.line_end
-    doc.flag(prev.line_start, "split_across_pages")
-    for flag in doc.row_flags.pop(cont.line_start, []):
-        doc.flag(prev.line_start, flag)
+    doc.flag(prev, "split_across_pages")
+    for flag in doc.row_flags.pop(id(cont), []):
+        doc.flag(prev, flag)
     del grid[i]

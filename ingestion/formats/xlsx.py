@@ -65,7 +65,7 @@ def _add_sheet(doc: Document, name: str, values: list[list[str]], merges: list[t
         doc.lines.append(render_cells(row))
         grid.append(GridRow(row, line, line))
         if r in merged_rows:
-            doc.flag(line, "merged_cell")
+            doc.flag(grid[-1], "merged_cell")
     doc.tables.append(grid)
     doc.table_names.append(f"sheet {name!r}")
 

@@ -1,0 +1,31 @@
+"""Unit cells -> unit names: the cases bulletins print (see ingestion/units.py)."""
+
+import pytest
+
+from ingestion.units import looks_like_unit, split_units
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        (["区发改委区经信局区财政局区人社局开发区"], ["区发改委", "区经信局", "区财政局", "区人社局", "开发区"]),
+        (["市自然", "资源局"], ["市自然资源局"]),
+        (["市生态  环境局"], ["市生态环境局"]),
+        (["市发展改革委", "市经济和信息化局"], ["市发展改革委", "市经济和信息化局"]),
+        (["智能网联及新能源 汽车招商中心 成员单位"], ["智能网联及新能源汽车招商中心成员单位"]),
+        (["区发改委、区财政局"], ["区发改委", "区财政局"]),
+        (["区发改委 区经信局"], ["区发改委", "区经信局"]),
+        (["区纪委监委机关 区委组织部"], ["区纪委监委机关", "区委组织部"]),
+        (["区安委会各成员单位"], ["区安委会各成员单位"]),
+        (["区人社局渠沟镇"], ["区人社局", "渠沟镇"]),
+    ],
+)
+def test_split_units(cell, expected):
+    assert split_units(cell) == expected
+
+
+def test_looks_like_unit():
+    assert looks_like_unit("区发改委")
+    assert looks_like_unit("市农业农村局")
+    assert not looks_like_unit("持续进行中。")
+    assert not looks_like_unit("增长6%")
