@@ -11,16 +11,15 @@ import fcntl
 import math
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from expectations import gx_env  # noqa: F401
+import duckdb
+import pandas as pd
 
-import duckdb  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from expectations.suites import DATASETS, Dataset, context  # noqa: E402
+from expectations.suites import DATASETS, Dataset, context
 
 SAMPLE_SIZE = 5
 

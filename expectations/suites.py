@@ -11,14 +11,12 @@ Kept free of Dagster so the suites can be run from tests, notebooks or the comma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from expectations import gx_env  # noqa: F401  (sets GX_ANALYTICS_ENABLED before GX is imported)
-
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
-from great_expectations.expectations.row_conditions import Column  # noqa: E402
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 # One vocabulary with ingestion (ingestion.registry.STATUS_ENUM) and the mart contract.
 STATUS_ENUM = ["completed", "ahead", "on_track", "behind", "not_applicable", "unknown"]
@@ -135,11 +133,11 @@ def mart_task_progress_suite() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),  # nulls ignored
         # NULL region only where the source genuinely names no jurisdiction.
         gxe.ExpectColumnValuesToNotBeNull(
-            column="region_code", row_condition=Column("source_has_jurisdiction") == True  # noqa: E712
+            column="region_code", row_condition=Column("source_has_jurisdiction") == True
         ),
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
         gxe.ExpectColumnValuesToNotBeNull(
-            column="period_label", row_condition=Column("source_has_period") == True  # noqa: E712
+            column="period_label", row_condition=Column("source_has_period") == True
         ),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="line_end", column_B="line_start", or_equal=True, ignore_row_if="either_value_is_missing"

@@ -164,8 +164,9 @@ def preview(
     console.print(t)
     console.print(f"coverage: {cov.row_lines} row lines + {cov.furniture_lines} furniture + "
                   f"{cov.quarantined_lines} quarantined = {cov.accounted} of {cov.total_lines}")
+    where = getattr(parsed.document, "locate", None) or (lambda n: f"line {n}")
     for q in res.quarantine[:20]:
-        console.print(f"  quarantined line {q.line_no}: {q.reason}: {q.text[:60]}")
+        console.print(f"  quarantined {where(q.line_no)}: {q.reason}: {q.text[:60]}")
     for st in res.stated_totals:
         console.print(f"stated total: {st.metric} = {st.value} (line {st.line_no})")
     words = sorted({r.status_reported for r in res.rows if r.status_reported})
@@ -218,7 +219,7 @@ def add(
     except Exception as e:  # noqa: BLE001
         _fail(f"not added: {e}")
     spec_d["layout"] = parsed.layout
-    if parsed.text.encoding not in ("utf-8", "utf-8-sig"):
+    if parsed.document is None and parsed.text.encoding not in ("utf-8", "utf-8-sig"):
         spec_d["encoding"] = parsed.text.encoding
     columns = {h: r for cells in parsed.result.headers.values() for h, r in cells if r}
     if columns:

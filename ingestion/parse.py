@@ -21,9 +21,15 @@ Parser = Callable[[list[str], SourceSpec], ParseResult]
 
 def _parsers() -> dict[str, Parser]:
     # Imported lazily so a broken optional layout does not stop the others from loading.
-    from ingestion.layouts import cell_lines, narrative, pipe
+    from ingestion.layouts import cell_lines, labelled, narrative, pipe
 
-    return {"cell_lines": cell_lines.parse, "pipe": pipe.parse, "narrative": narrative.parse}
+    return {
+        "cell_lines": cell_lines.parse,
+        "pipe": pipe.parse,
+        "delimited": pipe.parse,  # the pipe layout with another delimiter (options.delimiter)
+        "labelled": labelled.parse,
+        "narrative": narrative.parse,
+    }
 
 
 def detect_layout(lines: list[str]) -> str:
@@ -34,8 +40,14 @@ def detect_layout(lines: list[str]) -> str:
     piped = sum(1 for ln in nonblank if ln.endswith("|") or ln.startswith("|"))
     if piped / len(nonblank) > 0.3:
         return "pipe"
+    tabbed = sum(1 for ln in nonblank if "\t" in ln)
+    if tabbed / len(nonblank) > 0.3:
+        return "delimited"
     from ingestion.columns import is_header_cell
+    from ingestion.layouts.labelled import looks_labelled
 
+    if looks_labelled(nonblank):
+        return "labelled"
     headers = sum(1 for ln in nonblank[:400] if is_header_cell(ln))
     if headers >= 3:
         return "cell_lines"

@@ -18,7 +18,7 @@ DEFAULT_SOURCES_DIR = REPO_ROOT / "data" / "sources"
 SOURCE_YAML = "source.yaml"
 
 STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
-LAYOUTS = ("auto", "cell_lines", "pipe", "narrative", "html", "xlsx", "docx", "pdf")
+LAYOUTS = ("auto", "cell_lines", "pipe", "delimited", "labelled", "narrative", "html", "xlsx", "docx", "pdf")
 
 
 class RegistryError(Exception):
@@ -91,7 +91,9 @@ class SourceSpec(_Strict):
     publisher: str | None = None
     published: dt.date | None = None
     url: str | None = None
-    layout: Literal["auto", "cell_lines", "pipe", "narrative", "html", "xlsx", "docx", "pdf"] = "auto"
+    layout: Literal[
+        "auto", "cell_lines", "pipe", "delimited", "labelled", "narrative", "html", "xlsx", "docx", "pdf"
+    ] = "auto"
     encoding: str | None = None
     # Header text (as printed, spaces ignored) -> canonical role; overrides detection.
     columns: dict[str, str] = Field(default_factory=dict)

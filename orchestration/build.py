@@ -59,6 +59,7 @@ class BuildReport:
     checks: list[CheckOutcome] = field(default_factory=list)
     registry_errors: list[str] = field(default_factory=list)
     removed_sources: list[str] = field(default_factory=list)
+    rebuilt_raw_tables: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     skipped_steps: list[str] = field(default_factory=list)
     published: str | None = None
@@ -160,7 +161,7 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
     t = time.monotonic()
     try:
         project.prepare_if_needed()
-    except Exception as e:  # dbt project does not parse: nothing downstream can run
+    except Exception as e:  # noqa: BLE001  dbt project does not parse: nothing downstream can run
         report.fatal = f"dbt parse failed: {e}"
         return report
     report.timings["dbt_parse"] = time.monotonic() - t
@@ -181,6 +182,14 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
     report.registry_errors = plan.registry_errors
     invalid_ids = {Path(e.split(":", 1)[0]).parent.name for e in plan.registry_errors}
     report.removed_sources = prune_vanished(db_path, set(plan.wanted), invalid_ids)
+
+    # Raw tables whose columns no longer match ingestion.load's DDL are dropped and every source
+    # is re-ingested into fresh ones (otherwise every ingest into the old table fails).
+    from orchestration.rawschema import drop_drifted
+
+    report.rebuilt_raw_tables = drop_drifted(db_path)
+    if report.rebuilt_raw_tables:
+        only = None
 
     tags = {LAUNCHED_BY_TAG: "orchestration.build", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     targets = plan.wanted if not only else [s for s in plan.wanted if s in set(only)]
@@ -256,6 +265,9 @@ def print_report(report: BuildReport, db_path: Path) -> None:
         w(f"registry error: {e}\n")
     if report.removed_sources:
         w(f"removed sources no longer in the registry: {', '.join(report.removed_sources)}\n")
+    if report.rebuilt_raw_tables:
+        w(f"raw tables re-created (their columns changed in ingestion.load): "
+          f"{', '.join(report.rebuilt_raw_tables)}; every source re-ingested\n")
     if report.sources:
         w("\nsources:\n")
         w(f"  {'source_id':<28} {'status':<7} {'rows':>6} {'tables':>6} {'quarant.':>8}  {'layout':<11} coverage\n")
@@ -291,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     only = [s.strip() for s in args.only.split(",")] if args.only else None
     try:
         report = run_build(only=only, publish=not args.no_publish)
-    except Exception as e:  # anything unexpected: still a clear message and a non-zero exit
+    except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
         import traceback
 
         traceback.print_exc()

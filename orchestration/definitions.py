@@ -20,22 +20,22 @@ from orchestration.resources import dbt_executable, export_env, sources_dir
 _warehouse = export_env()
 prepare_if_dev()
 
-from dagster import (  # noqa: E402
+from dagster import (
     AssetSelection,
     Definitions,
     define_asset_job,
     in_process_executor,
 )
-from dagster_dbt import DbtCliResource  # noqa: E402
+from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import model_names, warehouse_dbt  # noqa: E402
-from orchestration.assets.ingestion import raw_bulletin  # noqa: E402
-from orchestration.assets.publish import PUBLISHED_KEY, published_warehouse  # noqa: E402
-from orchestration.checks.gx import build_gx_checks  # noqa: E402
-from orchestration.constants import RAW_ASSET_KEY, source_partitions  # noqa: E402
-from orchestration.project import DBT_PROJECT_DIR, dbt_project  # noqa: E402
-from orchestration.resources import RegistryResource, WarehouseResource  # noqa: E402
-from orchestration.sensors import source_registry_sensor  # noqa: E402
+from orchestration.assets.dbt import model_names, warehouse_dbt
+from orchestration.assets.ingestion import raw_bulletin
+from orchestration.assets.publish import PUBLISHED_KEY, published_warehouse
+from orchestration.checks.gx import build_gx_checks
+from orchestration.constants import RAW_ASSET_KEY
+from orchestration.project import DBT_PROJECT_DIR, dbt_project
+from orchestration.resources import RegistryResource, WarehouseResource
+from orchestration.sensors import source_registry_sensor
 
 
 def build_definitions(warehouse: str | Path | None = None, sources: str | Path | None = None) -> Definitions:
@@ -51,8 +51,7 @@ def build_definitions(warehouse: str | Path | None = None, sources: str | Path |
     ingest_job = define_asset_job(
         "ingest_sources",
         # The raw checks validate whole tables: they run once, in build_warehouse, not per source.
-        selection=AssetSelection.assets(RAW_ASSET_KEY).without_checks(),
-        partitions_def=source_partitions,
+        selection=AssetSelection.assets(RAW_ASSET_KEY).without_checks(),  # partitioned by `sources`
         description="Parse one registered source into the raw schema (pick the partition = source id).",
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -48,7 +49,7 @@ def prepare() -> float:
 
 
 def _run(cmd: list[str]) -> None:
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, env=os.environ.copy())
+    proc = subprocess.run(cmd, check=False, cwd=REPO_ROOT, capture_output=True, text=True, env=os.environ.copy())
     if proc.returncode != 0:
         raise RuntimeError(
             f"{' '.join(cmd[:2])} failed (exit {proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
@@ -83,5 +84,11 @@ def prepare_if_dev() -> None:
     elsewhere only when the manifest is missing."""
     if dbt_project is None:
         return
-    if not dbt_project.manifest_path.exists() or (os.environ.get("DAGSTER_IS_DEV_CLI") and not manifest_is_fresh()):
+    if not dbt_project.manifest_path.exists():
         prepare()
+    elif os.environ.get("DAGSTER_IS_DEV_CLI") and not manifest_is_fresh():
+        try:
+            prepare()
+        except RuntimeError as e:
+            # A dbt project mid-edit must not take the UI down: keep the last good manifest.
+            warnings.warn(f"dbt parse failed; using the previous manifest: {e}", stacklevel=2)

@@ -46,9 +46,13 @@ def dbt_executable() -> str:
 class WarehouseResource(ConfigurableResource):
     """The DuckDB warehouse file and where its published copies go.
 
-    Publishing defaults to ``<warehouse dir>/published/warehouse.duckdb`` and
-    ``<warehouse dir>/export/`` (``data/published`` and ``data/export`` for the default warehouse),
-    so an experiment with another WAREHOUSE_PATH never overwrites the shared published copy.
+    Publishing goes beside the warehouse, named after it, so an experiment with another
+    WAREHOUSE_PATH never overwrites the published copy of the real warehouse:
+
+    * ``data/warehouse.duckdb`` -> ``data/published/warehouse.duckdb`` and ``data/export/*.parquet``
+    * ``data/dev.duckdb``       -> ``data/published/dev.duckdb`` and ``data/export/dev/*.parquet``
+
+    ``PUBLISHED_DIR`` / ``EXPORT_DIR`` (or the fields) override the folders.
     """
 
     path: str
@@ -61,12 +65,17 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def published_path(self) -> Path:
-        base = Path(self.published_dir) if self.published_dir else self.db_path.parent / "published"
-        return base / "warehouse.duckdb"
+        base = self.published_dir or os.environ.get("PUBLISHED_DIR")
+        folder = Path(base) if base else self.db_path.parent / "published"
+        return folder / self.db_path.name
 
     @property
     def export_path(self) -> Path:
-        return Path(self.export_dir) if self.export_dir else self.db_path.parent / "export"
+        base = self.export_dir or os.environ.get("EXPORT_DIR")
+        if base:
+            return Path(base)
+        stem = self.db_path.stem
+        return self.db_path.parent / "export" / ("" if stem == "warehouse" else stem)
 
 
 class RegistryResource(ConfigurableResource):

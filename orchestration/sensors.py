@@ -2,7 +2,7 @@
 headless build syncs itself). It only adds and removes partitions; it launches no runs."""
 
 
-from dagster import SensorEvaluationContext, SensorResult, SkipReason, sensor, DefaultSensorStatus
+from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from orchestration.constants import source_partitions
 from orchestration.partitions import plan_sync

@@ -13,8 +13,8 @@ from ingestion.model import LineLedger, ParseResult, TaskRow
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-from expectations.runner import ValidationOutcome, validate  # noqa: E402
-from expectations.suites import DATASETS  # noqa: E402
+from expectations.runner import ValidationOutcome, validate
+from expectations.suites import DATASETS
 
 PAIR_GT = "expect_column_pair_values_a_to_be_greater_than_b"
 IN_SET = "expect_column_values_to_be_in_set"

@@ -257,7 +257,7 @@ def _env(tmp_path: Path, **extra) -> dict:
     home.mkdir(exist_ok=True)
     shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     env = os.environ.copy()
-    env.update(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(tmp_path / "w.duckdb"), GX_ANALYTICS_ENABLED="false",
+    env.update(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(tmp_path / "warehouse.duckdb"), GX_ANALYTICS_ENABLED="false",
                DO_NOT_TRACK="1", PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}")
     env.pop("DAGSTER_IS_DEV_CLI", None)
     env.update(extra)
@@ -272,7 +272,7 @@ def test_headless_build_end_to_end_then_a_broken_source_fails_without_publishing
     cmd = [sys.executable, "-m", "orchestration.build"]
 
     t0 = time.monotonic()
-    ok = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    ok = subprocess.run(cmd, check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     wall = time.monotonic() - t0
     out = ok.stdout
     assert ok.returncode == 0, out[-3000:] + ok.stderr[-3000:]
@@ -297,7 +297,7 @@ def test_headless_build_end_to_end_then_a_broken_source_fails_without_publishing
         "source_id: zz_broken\nfile: b.txt\njurisdiction: {province: 安徽省}\nperiod: {year: 2024, quarter: 1}\n"
         "layout: cell_lines\n", encoding="utf-8")
     before = pub.stat().st_mtime_ns
-    fail = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    fail = subprocess.run(cmd, check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert fail.returncode == 1, fail.stdout[-3000:]
     line = next(ln for ln in fail.stdout.splitlines() if ln.strip().startswith("zz_broken"))
     assert "FAILED" in line and "zz_broken" in line and "b.txt" in line
@@ -306,6 +306,13 @@ def test_headless_build_end_to_end_then_a_broken_source_fails_without_publishing
 
 
 # ------------------------------------------------------------------------ the UI (slow)
+
+
+def _default_signals() -> None:
+    """In the child: default SIGINT/SIGTERM handling, even if this process inherited them ignored
+    (a background job of a non-interactive shell does), so the server can be stopped by PID."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _free_port() -> int:
@@ -345,10 +352,11 @@ ASSETS_QUERY = """
 @pytest.mark.slow
 def test_webserver_graphql_shows_assets_lineage_and_checks(tmp_path):
     port = _free_port()
-    log = open(tmp_path / "webserver.log", "w")
+    log = open(tmp_path / "webserver.log", "w")  # noqa: SIM115  closed in finally
     proc = subprocess.Popen(
         [str(VENV_BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=_env(tmp_path), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=REPO, env=_env(tmp_path), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True, preexec_fn=_default_signals,  # noqa: PLW1509  setsid + default signals
     )
     try:
         t0 = time.monotonic()
@@ -387,3 +395,29 @@ def test_webserver_graphql_shows_assets_lineage_and_checks(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         log.close()
+
+
+# ------------------------------------------------------------------------ build summary
+
+
+def test_build_report_exit_status_and_summary(capsys):
+    from orchestration.build import BuildReport, CheckOutcome, SourceOutcome, print_report
+
+    ok = BuildReport(sources=[SourceOutcome("a", True, rows=3, tables=1, coverage="5/5 lines")],
+                     checks=[CheckOutcome("mart/task_progress", "gx_mart_task_progress", False, "WARN", "1 warnings")],
+                     published="/x/published/warehouse.duckdb")
+    assert ok.ok  # a WARN-severity failure does not fail the build
+    failing = [
+        BuildReport(sources=[SourceOutcome("a", False, error="ingesting a (a.txt) failed: LayoutError: …")]),
+        BuildReport(checks=[CheckOutcome("raw_bulletin", "gx_raw_task_rows", False, "ERROR", "2 rows")]),
+        BuildReport(registry_errors=["data/sources/x/source.yaml: field 'period': …"]),
+        BuildReport(skipped_steps=["warehouse_dbt"]),
+        BuildReport(fatal="dbt parse failed"),
+    ]
+    assert not any(r.ok for r in failing)
+    print_report(failing[0], Path("w.duckdb"))
+    out = capsys.readouterr().out
+    assert "FAILED  ingesting a (a.txt) failed" in out and "result: FAILED" in out and "NOT published" in out
+    print_report(ok, Path("w.duckdb"))
+    out = capsys.readouterr().out
+    assert "WARN" in out and "gx_mart_task_progress" in out and "result: OK" in out

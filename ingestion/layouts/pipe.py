@@ -14,7 +14,11 @@ What the format really is (read from the seed, not assumed):
   row of its own (one text cell plus padding).
 * Lines before the first '|' are the title.
 
-Knobs (``spec.options``): ``empty_cells_inherit`` (default false here - see above).
+Knobs (``spec.options``): ``empty_cells_inherit`` (default false here - see above);
+``delimiter`` (default '|', or a tab when no line has a '|': the same layout reads tab-separated
+text); ``cells_end_with_delimiter`` (default: detected - true when most delimited lines end with
+the delimiter, as in the seed; false for row-per-line text like ``1\t任务\t区发改委\t进展``, where
+a line without the delimiter continues the cell before it).
 Bare-pipe lines are furniture ``filler``; everything else ends up in a row, the header, a
 section heading, or quarantine with a reason.
 """
@@ -44,26 +48,56 @@ class Cell:
         return not self.text.strip()
 
 
-def is_filler(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and set(s) == {"|"}
+def is_filler(line: str, delim: str = "|") -> bool:
+    s = line.strip(" \u3000\u00a0" if delim == "\t" else None)
+    return bool(s) and set(s) == {delim}
 
 
-def tokenize(lines: list[str], first: int) -> tuple[list[Cell], int | None]:
+def tokenize_rows(lines: list[str], first: int, delim: str) -> list[Cell]:
+    """Row-per-line text: every piece of a delimited line is a cell (the last one too); a line
+    without the delimiter continues the cell before it (a wrapped cell)."""
+    cells: list[Cell] = []
+    for idx in range(first, len(lines)):
+        n, line = idx + 1, lines[idx]
+        if is_filler(line, delim):
+            continue
+        if delim not in line:
+            if line.strip() and cells:
+                last = cells[-1]
+                cells[-1] = Cell("\n".join(p for p in (last.text, line.strip()) if p), last.line_start, n)
+            continue
+        pieces = line.split(delim)
+        if delim == "|" and not pieces[0].strip():
+            pieces = pieces[1:]  # '| a | b |': the leading bar opens the row
+        cells.extend(Cell(p.strip(), n, n) for p in pieces)
+    return cells
+
+
+def _delimiter(lines: list[str], spec: SourceSpec) -> tuple[str, bool]:
+    delim = spec.options.get("delimiter") or ("|" if any("|" in ln for ln in lines) else "\t")
+    delimited = [ln.rstrip(" \u3000\u00a0") for ln in lines if delim in ln]
+    ends = sum(1 for ln in delimited if ln.endswith(delim))
+    terminated = spec.options.get("cells_end_with_delimiter")
+    if terminated is None:
+        terminated = bool(delimited) and ends / len(delimited) >= 0.5
+    return delim, bool(terminated)
+
+
+def tokenize(lines: list[str], first: int, delim: str = "|") -> tuple[list[Cell], int | None]:
     """Cells from line index ``first`` (0-based) on. Returns the cells and, if text after the last
-    '|' is left unterminated, the 1-based line where that dangling text starts."""
+    delimiter is left unterminated, the 1-based line where that dangling text starts."""
     cells: list[Cell] = []
     pending: list[str] = []
     pending_start: int | None = None
     for idx in range(first, len(lines)):
         n = idx + 1
         line = lines[idx]
-        if "|" not in line:
+        if delim not in line:
             if line.strip() or pending:
                 pending.append(line.strip())
                 pending_start = pending_start or n
             continue
-        pieces = line.split("|")
+        pieces = line.split(delim)
         for k, piece in enumerate(pieces[:-1]):
             if k == 0 and pending:
                 text = "\n".join(p for p in [*pending, piece.strip()] if p)
@@ -83,11 +117,20 @@ def _header(cells: list[Cell], overrides: dict[str, str]) -> int:
     while i < len(cells) and cells[i].empty:
         i += 1
     start = i
+    roles: set[str | None] = set()
     while i < len(cells) and not cells[i].empty and columns.is_header_cell(cells[i].text, overrides):
+        role = columns.role_for_header(cells[i].text, overrides)
+        if i - start >= 2 and cells[i - 1].line_start == cells[start].line_start:
+            # a header printed on one line ends with that line
+            if cells[i].line_start != cells[start].line_start:
+                break
+        elif role in roles and role != "ignore":
+            break  # a header names each role once: a repeat is the first data cell ('进展甲')
+        roles.add(role)
         i += 1
     if i - start < 2:
         raise PipeLayoutError(
-            "no table header of '|'-terminated cells (序号 | 重点工作 | 牵头单位 | 完成情况 …)"
+            "no table header of delimited cells (序号 | 重点工作 | 牵头单位 | 完成情况 …)"
         )
     return i
 
@@ -102,7 +145,7 @@ def _is_heading_row(cells: list[Cell], i: int, width: int) -> bool:
     return j - i - 1 >= width - 1
 
 
-def group_rows(cells: list[Cell], width: int) -> list[list[Cell]]:
+def group_rows(cells: list[Cell], width: int, seq_first: bool = True) -> list[list[Cell]]:
     """Split the cells after the header into printed rows.
 
     A new row starts at a cell that follows a complete row (width cells counted with padding),
@@ -119,7 +162,8 @@ def group_rows(cells: list[Cell], width: int) -> list[list[Cell]]:
             continue
         seq = parse_seq(cell.text)
         complete = cur is None or id(cur) in heading or len(cur) >= width
-        next_seq = seq is not None and (last_seq is None or seq == last_seq + 1)
+        # the next 序号 starts a row only where the 序号 column is the first one
+        next_seq = seq_first and seq is not None and (last_seq is None or seq == last_seq + 1)
         is_heading = (
             seq is None
             and SECTION_HEADING.match(cell.text)
@@ -147,15 +191,19 @@ def to_grid_row(group: list[Cell]) -> GridRow:
 
 def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     ledger = LineLedger(lines)
-    first = next((i for i, ln in enumerate(lines) if "|" in ln), len(lines))
+    delim, terminated = _delimiter(lines, spec)
+    first = next((i for i, ln in enumerate(lines) if delim in ln), len(lines))
     for i in range(first):
         if lines[i].strip():
             ledger.add_furniture(i + 1, "title")
     for i in range(first, len(lines)):
-        if is_filler(lines[i]):
+        if is_filler(lines[i], delim):
             ledger.add_furniture(i + 1, "filler")
 
-    cells, dangling = tokenize(lines, first)
+    if terminated:
+        cells, dangling = tokenize(lines, first, delim)
+    else:
+        cells, dangling = tokenize_rows(lines, first, delim), None
     try:
         end = _header(cells, spec.columns)
     except PipeLayoutError as e:
@@ -165,11 +213,14 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     head = cells[:end]
     head = [c for c in head if not c.empty]
     grid = [GridRow([c.text for c in head], head[0].line_start, head[-1].line_end)]
-    grid += [to_grid_row(g) for g in group_rows(cells[end:], len(head)) if any(not c.empty for c in g)]
+    seq_first = columns.role_for_header(head[0].text, spec.columns) == "seq"
+    grid += [
+        to_grid_row(g) for g in group_rows(cells[end:], len(head), seq_first) if any(not c.empty for c in g)
+    ]
 
     rows, headers = rows_from_grid(grid, spec, ledger, empty_inherits=False)
     if dangling is not None:
         for n in range(dangling, len(lines) + 1):
             if lines[n - 1].strip() and not ledger.claimed(n):
                 ledger.add_quarantine(n, "text after the last '|' cell delimiter (unterminated cell)")
-    return ParseResult.from_ledger("pipe", ledger, rows, headers={1: headers})
+    return ParseResult.from_ledger("pipe" if delim == "|" else "delimited", ledger, rows, headers={1: headers})

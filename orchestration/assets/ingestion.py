@@ -3,6 +3,8 @@
 schema in one transaction) and nothing else."""
 
 
+import contextlib
+
 from dagster import (
     AssetExecutionContext,
     Failure,
@@ -50,10 +52,22 @@ def raw_bulletin(
     try:
         summary = ingest_source(src, warehouse.db_path)
     except Exception as e:
+        hint = ""
+        if "Binder Error" in str(e) or "Catalog Error" in str(e):
+            from orchestration.rawschema import drifted_tables
+
+            with contextlib.suppress(Exception):
+                drifted = drifted_tables(warehouse.db_path)
+                if drifted:
+                    hint = (
+                        f" (raw table(s) {', '.join(drifted)} predate a change of their columns in "
+                        "ingestion/load.py: run `python -m orchestration.build`, which re-creates them "
+                        "and re-ingests every source)"
+                    )
         # ingest_source leaves the source's previously loaded rows intact and logs the failure
         # in raw.ingest_log; surface its message as the step's failure.
         raise Failure(
-            description=f"ingesting {source_id} ({src.relative_file()}) failed: {type(e).__name__}: {e}",
+            description=f"ingesting {source_id} ({src.relative_file()}) failed: {type(e).__name__}: {e}{hint}",
             metadata={
                 "source_file": src.relative_file(),
                 "layout (registry)": src.spec.layout,

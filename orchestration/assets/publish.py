@@ -78,7 +78,7 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
         for stale in export_dir.glob("*.parquet"):
             if stale.stem not in tables:
                 stale.unlink()
-        published_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        published_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest = {
             "published_at": published_at,
             "warehouse": str(published_path),
