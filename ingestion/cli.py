@@ -99,6 +99,31 @@ def _slug(region: dict, period: dict) -> str:
     return f"r{code}_{Period(**period).label.lower().replace('-', '')}"
 
 
+def _header_warnings(parsed) -> list[str]:
+    """Things a person should look at before trusting the detected columns."""
+    out = []
+    for table_no, cells in sorted(parsed.result.headers.items()):
+        seen: dict[str, str] = {}
+        for header, role in cells:
+            if role and role in seen and role != "ignore":
+                out.append(
+                    f"table {table_no}: '{header}' and '{seen[role]}' both read as {role}; if '{header}' "
+                    f"holds a status (已完成/序时推进 …) set `columns: {{{header}: status}}` in source.yaml"
+                )
+            elif role:
+                seen[role] = header
+        if not any(r == "lead_units" for _, r in cells):
+            out.append(f"table {table_no}: no lead-unit column recognised (牵头单位 …)")
+    words = {r.status_reported for r in parsed.result.rows if r.status_reported}
+    if words:
+        from ingestion.normalize.vocabulary import unknown_words
+
+        unknown = unknown_words(words)
+        if unknown:
+            out.append("unknown status words (add them under `status_words:` in source.yaml): " + "、".join(unknown))
+    return out
+
+
 # ---------------------------------------------------------------- commands
 @app.command()
 def validate(sources: Path = SOURCES_OPT) -> None:
@@ -171,13 +196,9 @@ def preview(
         console.print(f"stated total: {st.metric} = {st.value} (line {st.line_no})")
     words = sorted({r.status_reported for r in res.rows if r.status_reported})
     if words:
-        from ingestion.normalize.vocabulary import unknown_words
-
-        unknown = unknown_words(words)
         console.print("status words: " + "、".join(words))
-        if unknown:
-            console.print(f"[yellow]unknown status words[/yellow] (add them under status_words: in the YAML): "
-                          + "、".join(unknown))
+    for w in _header_warnings(parsed):
+        console.print(f"[yellow]check:[/yellow] {w}")
 
 
 @app.command()
@@ -241,6 +262,8 @@ def add(
     console.print(f"[green]added[/green] {sid}: {folder / SOURCE_YAML} ({parsed.layout}, "
                   f"{len(parsed.result.rows)} rows, {cov.quarantined_lines} quarantined lines). "
                   f"Materialize partition '{sid}' in Dagster or run `make run`.")
+    for w in _header_warnings(parsed):
+        console.print(f"[yellow]check:[/yellow] {w}")
 
 
 @app.command()

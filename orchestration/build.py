@@ -233,6 +233,11 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
                 detail += f"; {_meta_value(md.get('errors', 0))} errors, {_meta_value(md.get('warnings', 0))} warnings"
         if not ev.passed and "rows_checked" not in md and ev.description:
             detail = (detail + "; " if detail else "") + ev.description
+        if not ev.passed and "failures" in md:  # GX: which expectations failed, with samples
+            lines = str(_meta_value(md["failures"])).splitlines()
+            detail += "".join(f"\n         {ln.strip()}" for ln in lines[:12])
+            if len(lines) > 12:
+                detail += f"\n         … {len(lines) - 12} more lines (see the check in the UI)"
         report.checks.append(
             CheckOutcome(
                 asset=ev.asset_key.to_user_string(),
