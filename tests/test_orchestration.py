@@ -171,6 +171,14 @@ def test_sensor_adds_new_and_removes_vanished_sources(orch, tmp_path):
         assert reqs == {"AddDynamicPartitionsRequest": ["xiangshan_2024q4"],
                         "DeleteDynamicPartitionsRequest": ["gone_2020q1"]}
 
+        # A source whose source.yaml became invalid keeps its partition (a typo does not drop it) …
+        instance.add_dynamic_partitions("sources", ["xiangshan_2024q4"])
+        instance.delete_dynamic_partition("sources", "gone_2020q1")
+        (reg / "yijiang_2023q2" / "source.yaml").write_text("source_id: yijiang_2023q2\nfile: [oops\n")
+        result = source_registry_sensor(ctx)
+        assert not isinstance(result, SensorResult)  # a SkipReason: nothing to add or remove
+        assert "yijiang_2023q2" in instance.get_dynamic_partitions("sources")
+
 
 # ------------------------------------------------------------------- blocking on bad raw
 
