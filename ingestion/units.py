@@ -7,6 +7,7 @@ separated by '、' ',' or spaces, or one name broken across lines ('市自然' +
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Endings of a complete unit name. Longest first so '办公室' wins over '室'.
@@ -31,6 +32,7 @@ _BARE_SUFFIXES = frozenset(
 )
 
 # Beginnings that start a new unit name when they follow a complete one.
+_SUFFIX_TUPLE = tuple(UNIT_SUFFIXES)
 UNIT_PREFIXES = ("区", "市", "县", "省", "各", "镇", "乡", "团", "国网", "中国", "中共")
 
 _SEPARATORS = re.compile(r"[、,,;;/]+")
@@ -43,9 +45,10 @@ def _clean(s: str) -> str:
     return _SPACES.sub("", s).strip(" .。:")
 
 
+@functools.lru_cache(maxsize=65536)
 def ends_like_unit(name: str) -> bool:
-    bare = _BRACKETS.sub("", name)
-    return any(bare.endswith(suf) for suf in UNIT_SUFFIXES)
+    # the line classifiers ask this of the same strings many times: cache, and one C-level endswith
+    return _BRACKETS.sub("", name).endswith(_SUFFIX_TUPLE)
 
 
 def looks_like_unit(text: str) -> bool:
