@@ -346,7 +346,12 @@ DB_OPT = typer.Option(PUBLISHED_DB, help="warehouse to read (default: the publis
 @app.command()
 def reconcile(db: Path = DB_OPT) -> None:
     """Totals a bulletin states about itself vs what was parsed."""
-    _print_query(db, "select * from mart.source_reconciliation order by all", "stated vs parsed")
+    _print_query(
+        db,
+        "select source_id, table_no, metric, stated_value, parsed_value, difference, matches, line_no "
+        "from mart.source_reconciliation order by source_id, table_no, metric",
+        "stated vs parsed",
+    )
 
 
 @app.command()

@@ -155,6 +155,18 @@ def split_units(lines: list[str]) -> list[str]:
         if not carry and joined and (_NOTE.fullmatch(p) or _clean(p) in _BARE_SUFFIXES):
             joined[-1] += _clean(p) if not _NOTE.fullmatch(p) else p
             continue
+        # A two-character head ending in an ordinary-word ending ('区科') broken from the rest of
+        # its name ('技局'): the next line does not start a unit of its own, so it continues it.
+        prev = _clean(joined[-1]) if joined and not carry else ""
+        if (
+            len(prev) == 2
+            and _weak_ending(prev)
+            and not p.startswith(UNIT_PREFIXES)
+            and not _standalone_start(p)
+            and ends_like_unit(prev + _clean(p))
+        ):
+            joined[-1] = prev + _clean(p)
+            continue
         # A fragment followed by a line that starts a new unit was a (truncated) name of its own.
         if carry and p.startswith(UNIT_PREFIXES) and len(_clean(p)) >= 3:
             joined.append(carry)

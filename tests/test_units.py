@@ -18,6 +18,8 @@ from ingestion.units import looks_like_unit, split_units
         (["区纪委监委机关 区委组织部"], ["区纪委监委机关", "区委组织部"]),
         (["区安委会各成员单位"], ["区安委会各成员单位"]),
         (["区人社局渠沟镇"], ["区人社局", "渠沟镇"]),
+        (["区科", "技局"], ["区科技局"]),  # a name broken after a one-character ending
+        (["区委", "开发区"], ["区委", "开发区"]),
     ],
 )
 def test_split_units(cell, expected):
