@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lock clean
+.PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lint lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ confusion: $(STAMP)
 ## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check ingestion orchestration expectations tests benchmarks
 
 ## Re-resolve pinned versions after editing pyproject.toml.
 lock: $(STAMP)

@@ -50,7 +50,7 @@ def bench_stages(db: Path) -> list[tuple[str, float, str]]:
     out.append(("parse (5 seeds)", t_parse, f"{rows} rows"))
 
     t0 = time.perf_counter()
-    for src, parsed, meta, region_rows, derived in prepared:
+    for _src, parsed, meta, region_rows, derived in prepared:
         load.write_source(db, meta, parsed.result, derived=derived, regions=region_rows)
     out.append(("load raw", time.perf_counter() - t0, f"{len(prepared)} sources"))
 

@@ -133,11 +133,11 @@ def mart_task_progress_suite() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),  # nulls ignored
         # NULL region only where the source genuinely names no jurisdiction.
         gxe.ExpectColumnValuesToNotBeNull(
-            column="region_code", row_condition=Column("source_has_jurisdiction") == True
+            column="region_code", row_condition=Column("source_has_jurisdiction") == True  # noqa: E712 (GX condition DSL)
         ),
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
         gxe.ExpectColumnValuesToNotBeNull(
-            column="period_label", row_condition=Column("source_has_period") == True
+            column="period_label", row_condition=Column("source_has_period") == True  # noqa: E712 (GX condition DSL)
         ),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="line_end", column_B="line_start", or_equal=True, ignore_row_if="either_value_is_missing"

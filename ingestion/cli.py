@@ -15,7 +15,6 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 import yaml
@@ -27,7 +26,6 @@ from ingestion.registry import (
     DEFAULT_SOURCES_DIR,
     REPO_ROOT,
     SOURCE_YAML,
-    RegistryError,
     SourceSpec,
     load_registry,
     load_spec,
@@ -48,9 +46,9 @@ def _fail(msg: str, code: int = 1) -> None:
 
 # ---------------------------------------------------------------- period / region parsing
 _PERIOD_PATTERNS = [
-    (re.compile(r"^(\d{4})-?Q([1-4])$", re.I), lambda m: {"year": int(m[1]), "quarter": int(m[2])}),
-    (re.compile(r"^(\d{4})-?H([12])$", re.I), lambda m: {"year": int(m[1]), "half": int(m[2])}),
-    (re.compile(r"^(\d{4})-?M(\d{1,2})$", re.I), lambda m: {"year": int(m[1]), "month": int(m[2])}),
+    (re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE), lambda m: {"year": int(m[1]), "quarter": int(m[2])}),
+    (re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE), lambda m: {"year": int(m[1]), "half": int(m[2])}),
+    (re.compile(r"^(\d{4})-?M(\d{1,2})$", re.IGNORECASE), lambda m: {"year": int(m[1]), "month": int(m[2])}),
     (re.compile(r"^(\d{4})$"), lambda m: {"year": int(m[1]), "annual": True}),
     (re.compile(r"^(\d{4})年?([一二三四1-4])季度$"), lambda m: {"year": int(m[1]), "quarter": "一二三四".find(m[2]) + 1 or int(m[2])}),
     (re.compile(r"^(\d{4})年?(上|下)半年$"), lambda m: {"year": int(m[1]), "half": 1 if m[2] == "上" else 2}),
@@ -149,7 +147,7 @@ def validate(sources: Path = SOURCES_OPT) -> None:
         raise typer.Exit(1)
 
 
-def _preview_spec(path: Path, layout: str, encoding: Optional[str]) -> SourceSpec:
+def _preview_spec(path: Path, layout: str, encoding: str | None) -> SourceSpec:
     return SourceSpec(
         source_id="preview", file=path.name, layout=layout, encoding=encoding,
         unknown_reason="preview: jurisdiction and period not given",
@@ -160,7 +158,7 @@ def _preview_spec(path: Path, layout: str, encoding: Optional[str]) -> SourceSpe
 def preview(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a bulletin file"),
     layout: str = typer.Option("auto", help="force a layout (cell_lines, pipe, narrative, …)"),
-    encoding: Optional[str] = typer.Option(None, help="force an encoding (default: detect)"),
+    encoding: str | None = typer.Option(None, help="force an encoding (default: detect)"),
     rows: int = typer.Option(5, help="how many rows to show"),
 ) -> None:
     """Show how the parser sees FILE: encoding, layout, header roles, first rows, coverage,
@@ -206,11 +204,11 @@ def add(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the bulletin file to add"),
     region: str = typer.Option(..., help="jurisdiction, e.g. 安徽省淮北市相山区 or 340603"),
     period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024 or 2024年上半年"),
-    source_id: Optional[str] = typer.Option(None, "--id", help="registry id (default from region+period)"),
+    source_id: str | None = typer.Option(None, "--id", help="registry id (default from region+period)"),
     layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
-    title: Optional[str] = typer.Option(None),
-    publisher: Optional[str] = typer.Option(None),
-    url: Optional[str] = typer.Option(None),
+    title: str | None = typer.Option(None),
+    publisher: str | None = typer.Option(None),
+    url: str | None = typer.Option(None),
     sources: Path = SOURCES_OPT,
 ) -> None:
     """Register FILE as a new source: copy it into data/sources/<id>/ and write source.yaml with
@@ -249,8 +247,8 @@ def add(
     try:
         shutil.copy2(file, folder / file.name)
         text = (
-            f"# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
-            f"# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
+            "# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
+            "# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
             + yaml.safe_dump(spec_d, allow_unicode=True, sort_keys=False)
         )
         (folder / SOURCE_YAML).write_text(text, encoding="utf-8")
@@ -295,7 +293,7 @@ def coverage(sources: Path = SOURCES_OPT) -> None:
 
 @app.command()
 def ingest(
-    source_ids: Optional[list[str]] = typer.Argument(None, help="ids to ingest (default: all)"),
+    source_ids: list[str] | None = typer.Argument(None, help="ids to ingest (default: all)"),
     db: Path = typer.Option(REPO_ROOT / "data" / "warehouse.duckdb", help="warehouse file"),
     sources: Path = SOURCES_OPT,
 ) -> None:

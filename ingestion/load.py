@@ -12,9 +12,9 @@ import contextlib
 import datetime as dt
 import fcntl
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -145,7 +145,7 @@ def writer(db_path: Path, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyC
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{db_path}: another writer held the lock for {timeout_s:.0f}s")
+                    raise TimeoutError(f"{db_path}: another writer held the lock for {timeout_s:.0f}s") from None
                 time.sleep(0.2)
         try:
             con = duckdb.connect(str(db_path))
@@ -209,7 +209,7 @@ def write_source(
         ),
         "raw.sources": pd.DataFrame(
             [{**source_meta, "total_lines": result.total_lines, "row_count": len(result.rows),
-              "loaded_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)}]
+              "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}]
         ),
     }
     for table, records in (derived or {}).items():
@@ -236,7 +236,7 @@ def write_source(
                 con.unregister("df_in")
             con.execute(
                 "insert into raw.ingest_log values (?, ?, true, null, ?)",
-                [sid, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), len(result.rows)],
+                [sid, dt.datetime.now(dt.UTC).replace(tzinfo=None), len(result.rows)],
             )
             con.execute("commit")
         except BaseException:
@@ -250,7 +250,7 @@ def log_failure(db_path: Path, source_id: str, error: str) -> None:
     with writer(db_path) as con:
         con.execute(
             "insert into raw.ingest_log values (?, ?, false, ?, null)",
-            [source_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), error],
+            [source_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), error],
         )
 
 

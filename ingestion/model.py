@@ -12,8 +12,8 @@ records what happened to each line in a ``LineLedger``. A line ends up in exactl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 # Canonical column roles. Header names map onto these (see ingestion/columns.py).
 ROLES = (
@@ -186,7 +186,7 @@ class ParseResult:
     headers: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
-    def from_ledger(cls, layout: str, ledger: LineLedger, rows: list[TaskRow], **kw) -> "ParseResult":
+    def from_ledger(cls, layout: str, ledger: LineLedger, rows: list[TaskRow], **kw) -> ParseResult:
         ledger.finish()
         return cls(
             layout=layout,

@@ -45,7 +45,7 @@ def code_table() -> dict[str, str]:
     path = os.path.join(os.path.dirname(_cpca().__file__), "resources", "adcodes.csv")
     df = pd.read_csv(path, dtype={"adcode": str}, usecols=["adcode", "name"])
     out: dict[str, str] = {}
-    for code, name in zip(df["adcode"], df["name"]):
+    for code, name in zip(df["adcode"], df["name"], strict=False):
         if code.endswith("000000"):
             out[code[:6]] = name
     return out

@@ -43,7 +43,7 @@ class Jurisdiction(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _some_name(self) -> "Jurisdiction":
+    def _some_name(self) -> Jurisdiction:
         if not (self.province or self.city or self.county or self.region_code):
             raise ValueError("give at least one of province, city, county or region_code")
         return self
@@ -57,7 +57,7 @@ class Period(_Strict):
     annual: bool = False
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Period":
+    def _exactly_one(self) -> Period:
         given = [k for k in ("quarter", "half", "month") if getattr(self, k) is not None]
         if self.annual:
             given.append("annual")
@@ -121,7 +121,7 @@ class SourceSpec(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _unknown_needs_reason(self) -> "SourceSpec":
+    def _unknown_needs_reason(self) -> SourceSpec:
         if (self.jurisdiction is None or self.period is None) and not self.unknown_reason:
             raise ValueError("jurisdiction or period is null: say why in unknown_reason")
         return self

@@ -1,6 +1,5 @@
 """Bad input gets a clear error naming the file, and never corrupts what was already loaded."""
 
-import shutil
 
 import duckdb
 import pytest

@@ -103,7 +103,7 @@ def check_common(parsed, layout: str):
     assert key(res.rows) == list(pipe_rows()) == EXPECTED
     cov = res.coverage()
     assert cov.complete and cov.quarantined_lines == 0, (cov, res.quarantine)
-    assert res.headers[1] == [(h, r) for h, r in zip(HEADER, ["seq", "task", "lead_units", "progress", "status"])]
+    assert res.headers[1] == [(h, r) for h, r in zip(HEADER, ["seq", "task", "lead_units", "progress", "status"], strict=False)]
     row3 = next(r for r in res.rows if r.task_seq == 3)
     assert "merged_cell" in row3.flags
     assert not [r for r in res.rows if r.task_seq != 3 and "merged_cell" in r.flags]
@@ -391,7 +391,7 @@ def build_docx(path: Path, with_table: bool = True) -> None:
     d.add_paragraph("现将我区一季度重点工作完成情况公布如下。")
     if with_table:
         t = d.add_table(rows=1, cols=5)
-        for c, h in zip(t.rows[0].cells, HEADER):
+        for c, h in zip(t.rows[0].cells, HEADER, strict=False):
             c.text = h
         for seq, task, lead, progress, status in TASKS:
             if seq in SECTIONS:
@@ -553,7 +553,8 @@ def build_pdf(path: Path, repeat_header: bool = True, split_row: bool = False) -
     pdf.page()
     pdf.text(150, 60, TITLE, 14)
     pdf.text(60, 90, "发布时间:2024-04-15")
-    heading = lambda t: [t, "LEFT", "LEFT", "LEFT", "LEFT"]
+    def heading(t):
+        return [t, "LEFT", "LEFT", "LEFT", "LEFT"]
     rows = [HEADER, heading(SECTIONS[1])] + [_pdf_row(*t) for t in TASKS[:3]]
     heights = [20, 20, 34, 20, 20]
     if split_row:

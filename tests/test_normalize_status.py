@@ -303,7 +303,7 @@ def test_inference_against_printed_statuses_on_seed_000(registry):
     rows = _parsed(registry, "xiangshan_2024q4").result.rows
     sig = signals.derive_tables(rows, src.spec)["raw.row_signals"]
     pairs = [(normalise_reported(r.status_reported), s["status_inferred"])
-             for r, s in zip(rows, sig) if r.status_reported]
+             for r, s in zip(rows, sig, strict=False) if r.status_reported]
     m = evaluate.confusion(pairs)
     # Every task the bulletin prints as 未完成 is found behind from its text alone…
     assert evaluate.recall(m, "behind") >= 0.85

@@ -220,7 +220,7 @@ def test_failing_blocking_raw_check_stops_dbt_and_publish(orch, tmp_path):
     assert res.is_node_untouched("published__warehouse")
     assert not any(e.step_key == "warehouse_dbt" and e.event_type == DagsterEventType.STEP_START
                    for e in res.all_events)
-    assert not [e for e in res.get_asset_materialization_events()]
+    assert not list(res.get_asset_materialization_events())
     assert not (tmp_path / "published").exists()
 
 

@@ -4,8 +4,6 @@ import pytest
 
 from ingestion.registry import RegistryError, load_registry, load_spec
 
-from .conftest import SOURCES
-
 
 def _write(folder: Path, yaml_text: str, file_text: str = "序号\n1\n") -> Path:
     folder.mkdir(parents=True, exist_ok=True)

@@ -118,7 +118,7 @@ def read(path: Path, spec, name: str) -> Document:
                 doc.lines.append(render_cells(cells))
                 n = len(doc.lines)
                 grid.append(GridRow(cells, n, n))
-                if any(c and t.strip() for c, t in zip(cont, cells)):
+                if any(c and t.strip() for c, t in zip(cont, cells, strict=False)):
                     doc.flag(grid[-1], "merged_cell")
             if grid:
                 doc.tables.append(grid)

@@ -28,14 +28,10 @@ import re
 from ingestion.columns import normalise_header
 from ingestion.formats import Document
 from ingestion.formats import script as script_mod
+from ingestion.furniture import is_page_chrome
 from ingestion.layouts.grid import GridRow, header_roles, is_section_heading, parse_seq, rows_from_grid
 from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
 
-_METADATA = re.compile(
-    r"发布时间|发布日期|信息来源|来源[::]|浏览次数|浏览量|阅读次数|点击数|访问量|字号|打印本页|关闭窗口|分享到|"
-    r"填报单位|填报日期|填报人|报送单位|制表人?[::]|审核人?[::]|联系电话|日期[::]|索引号|发文机关|成文日期|发布机构|主题分类|责任编辑|扫一扫|【.{0,4}】|^\s*(?:首页|当前位置)|"
-    r"^\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*$"
-)
 _CAPTION = re.compile(r"(情况|汇总|清单|台账|一览)表|重点工作.{0,12}(完成|进展|落实|推进)情况|^附件\s*\d*\s*[::]?\s*$|^附表")
 _PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页.*|\d{1,4}\s*/\s*\d{1,4})\s*$")
 
@@ -45,7 +41,7 @@ def classify_text(text: str, before_tables: bool, first: bool) -> str:
     t = text.strip()
     if not t:
         return "blank"
-    if _PAGE_NO.match(t) or _METADATA.search(t):
+    if _PAGE_NO.match(t) or is_page_chrome(t):
         return "metadata"
     if _CAPTION.search(t) and len(t) <= 80 and not re.search(r"[。;;!!??]$", t):
         return "title"
@@ -108,9 +104,9 @@ def _trailing_notes(view_rows: list[GridRow], idx: list[int], spec) -> list[int]
 def _add_reader_flags(doc: Document, originals: list[GridRow], chunk: list[GridRow], t_rows: list[TaskRow]) -> None:
     """Give each task row the flags its reader put on its grid row. rows_from_grid makes one task
     row per data row (after the header, not a section heading, not empty), in order."""
-    data = [o for o, v in zip(originals[1:], chunk[1:]) if not is_section_heading(v.cells) and any(c.strip() for c in v.cells)]
+    data = [o for o, v in zip(originals[1:], chunk[1:], strict=False) if not is_section_heading(v.cells) and any(c.strip() for c in v.cells)]
     if len(data) == len(t_rows):
-        pairs = list(zip(data, t_rows))
+        pairs = list(zip(data, t_rows, strict=False))
     else:  # the mapper changed its rules: fall back to matching spans
         by_span = {(o.line_start, o.line_end): o for o in originals}
         pairs = [(by_span[(r.line_start, r.line_end)], r) for r in t_rows if (r.line_start, r.line_end) in by_span]
@@ -160,7 +156,7 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
         view_rows = [GridRow([conv(c) for c in g.cells], g.line_start, g.line_end) for g in grid]
         if traditional:
             segments += [script_mod.Segment(g.line_start, g.line_end, "\n".join(g.cells), "\n".join(v.cells))
-                         for g, v in zip(grid, view_rows)]
+                         for g, v in zip(grid, view_rows, strict=False)]
         pre, tables, repeated = _split_at_headers(grid, [v.cells for v in view_rows], spec)
         for i in repeated:
             _claim(ledger, grid[i], "header")
@@ -184,7 +180,7 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
             idx = [i for i in range(start, end) if i not in rep]
             for i in _trailing_notes(view_rows, idx, spec):
                 text = " ".join(c.strip() for c in view_rows[i].cells if c.strip())
-                _claim(ledger, grid[i], "metadata" if _METADATA.search(text) else "preamble")
+                _claim(ledger, grid[i], "metadata" if is_page_chrome(text) else "preamble")
                 idx.remove(i)
             chunk = [view_rows[i] for i in idx]
             t_rows, t_headers = rows_from_grid(chunk, spec, ledger, table_no=table_no, empty_inherits=False)

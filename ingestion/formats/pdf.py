@@ -176,7 +176,7 @@ def _read_pages(doc: Document, pages, settings: dict, columns: dict) -> None:
             continues = open_grid is not None and not substantive_seen and width == open_width
             grid = open_grid if continues else []
             first_new = len(grid)
-            for cells, m in zip(cells_rows, merged):
+            for cells, m in zip(cells_rows, merged, strict=False):
                 doc.lines.append(render_cells(cells))
                 n = len(doc.lines)
                 grid.append(GridRow(cells, n, n))

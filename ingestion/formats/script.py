@@ -118,7 +118,7 @@ class Restorer:
         self._doc_s = "\n".join(s.simplified for s in self.segments)
         self._doc_o = "\n".join(s.original for s in self.segments)
         votes: dict[str, dict[str, int]] = {}
-        for s_ch, o_ch in zip(self._doc_s, self._doc_o):
+        for s_ch, o_ch in zip(self._doc_s, self._doc_o, strict=False):
             if s_ch != o_ch:
                 votes.setdefault(s_ch, {}).setdefault(o_ch, 0)
                 votes[s_ch][o_ch] += 1
@@ -126,7 +126,7 @@ class Restorer:
 
     @classmethod
     def for_lines(cls, lines: list[str], simplified: list[str]) -> Restorer:
-        return cls([Segment(n, n, o, s) for n, (o, s) in enumerate(zip(lines, simplified), 1)])
+        return cls([Segment(n, n, o, s) for n, (o, s) in enumerate(zip(lines, simplified, strict=False), 1)])
 
     def _span(self, line_start: int, line_end: int) -> tuple[str, str]:
         lo = bisect.bisect_left(self._starts, line_start)

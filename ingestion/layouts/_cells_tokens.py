@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from ingestion import units
+from ingestion.furniture import is_page_chrome
 
 _EDGE_SPACES = " \t\r\u00a0\u3000\ufeff"
 _HAN = r"\u4e00-\u9fff"
@@ -124,19 +125,13 @@ def is_short(text: str, limit: int = 6) -> bool:
 
 # --- page furniture --------------------------------------------------------------------------
 
-# Page chrome of government sites (visit counter, dates, font size, print links …).
-METADATA = re.compile(
-    r"浏览次数|浏览量|访问量|发布时间|发表时间|发布日期|发布机构|成文日期|信息来源|来源[::]|字号[::]|"
-    r"字体大小|索引号|^号[::]|文\s*号[::]|生效时间|废止时间|信息分类|名\s*称[::]|政策咨询|编辑[::]|"
-    r"我要纠错|打印|收藏|文件下载|标签[::]|如果您对该政策|扫一扫|关闭窗口|分享到|【\s*(大|中|小)\s*】"
-)
 ATTACHMENT_LABEL = re.compile(r"^(附件\s*\d*\s*[::]?.{0,60}|附表\s*\d*|\d{1,2})$")
 CAPTION = re.compile(r"(表|清单|一览)\s*([((][^))]*[))])?$")
 HEADING = re.compile(r"^([一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]).{1,80}$")
 
 
 def is_metadata(text: str) -> bool:
-    return bool(METADATA.search(text))
+    return is_page_chrome(text)
 
 
 def is_caption(text: str) -> bool:

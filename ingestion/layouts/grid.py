@@ -185,7 +185,7 @@ def rows_from_grid(
         if roles is None:
             roles = header_roles(g.cells, spec.columns)
             if roles is not None:
-                headers = [(c, r or "unknown") for c, r in zip(g.cells, roles)]
+                headers = [(c, r or "unknown") for c, r in zip(g.cells, roles, strict=False)]
                 _claim(ledger, span, "header")
             elif is_section_heading(g.cells):
                 section = _text(next(c for c in g.cells if c.strip()))
@@ -219,7 +219,7 @@ def _map_row(g: GridRow, roles, headers, table_no, row_no, above, inheritable, e
     row = _new_row(table_no, row_no, g)
     values, flags = _aligned(g.cells, roles, inheritable)
     row.flags.extend(flags)
-    for i, (role, value) in enumerate(zip(roles, values)):
+    for i, (role, value) in enumerate(zip(roles, values, strict=False)):
         if role == "ignore":
             continue
         blank = value is None or not value.strip()

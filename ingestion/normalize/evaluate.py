@@ -70,7 +70,7 @@ def main(db: str | None = None, source_id: str | None = None) -> None:
         print("no rows with a printed status in the warehouse")
         return
     for sid, part in df.groupby("source_id"):
-        m = confusion(zip(part["reported"], part["status_inferred"]))
+        m = confusion(zip(part["reported"], part["status_inferred"], strict=False))
         print(f"== {sid}: {len(part)} rows with a printed status (rows reported, columns inferred)")
         print(m.to_string())
         for st in ("behind", "completed", "on_track"):
@@ -80,7 +80,7 @@ def main(db: str | None = None, source_id: str | None = None) -> None:
         agree = sum(m.loc[s, s] for s in STATUS_ENUM)
         print(f"  agreement {agree}/{len(part)} = {agree / len(part):.2f}; "
               f"inferred unknown {int(m['unknown'].sum())}")
-        clash = part[[conflict(r, i) for r, i in zip(part["reported"], part["status_inferred"])]]
+        clash = part[[conflict(r, i) for r, i in zip(part["reported"], part["status_inferred"], strict=False)]]
         print(f"  conflicts (one says behind, the other on track or better): {len(clash)}")
         for r in clash.itertuples():
             print(f"    table {r.table_no} 序号 {r.task_seq}.{r.sub_seq}: printed {r.status_reported} / "
