@@ -117,8 +117,12 @@ _TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]{1,3}?(镇|乡|街道)(?![\u4e00-\u9fff
 
 
 def _standalone_start(rest: str) -> bool:
-    # ('局渠沟镇' is the tail of '…社' + '局', not a township: a name never starts with a suffix)
-    return rest.startswith(_STANDALONE) or (bool(_TOWNSHIP.match(rest)) and not ends_like_unit(rest[0]))
+    # ('局渠沟镇' is the tail of '…社' + '局', not a township: a name never starts with a suffix,
+    # and a town's own name holds no unit ending: '技局各镇街' is '…技局' + '各镇街')
+    if rest.startswith(_STANDALONE):
+        return True
+    m = _TOWNSHIP.match(rest)
+    return bool(m) and not any(ends_like_unit(ch) for ch in rest[: m.start(1)]) and not rest.startswith("各")
 
 
 def split_units(lines: list[str]) -> list[str]:

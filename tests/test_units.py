@@ -19,6 +19,7 @@ from ingestion.units import looks_like_unit, split_units
         (["区安委会各成员单位"], ["区安委会各成员单位"]),
         (["区人社局渠沟镇"], ["区人社局", "渠沟镇"]),
         (["区科", "技局"], ["区科技局"]),  # a name broken after a one-character ending
+        (["区投促局区科技局各镇街"], ["区投促局", "区科技局", "各镇街"]),
         (["区委", "开发区"], ["区委", "开发区"]),
     ],
 )
