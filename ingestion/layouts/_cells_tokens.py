@@ -77,10 +77,18 @@ def is_person(text: str) -> bool:
     )
 
 
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def _squash(text: str) -> str:
+    return _WS.sub("", text)
+
+
 def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
     """A status cell: a known status word, or one of the source's own ``status_words``."""
-    key = re.sub(r"\s+", "", text)
-    return _is_status_word(key) or bool(extra and key in {re.sub(r"\s+", "", k) for k in extra})
+    key = _squash(text)
+    return _is_status_word(key) or bool(extra and key in {_squash(k) for k in extra})
 
 
 @lru_cache(maxsize=65536)
