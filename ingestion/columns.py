@@ -14,14 +14,14 @@ import re
 HEADER_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(序号|编号|序)$"), "seq"),
     (re.compile(r"^(分类|类别|类型|板块|领域)$"), "category"),
-    (re.compile(r"^分管(区|市|县)?领导$|^(责任|联系)领导$|^领导$"), "leader"),
+    (re.compile(r"^分管(区|市|县)?领导$|^(责任|联系|牵头|包保|包联)(区|市|县)?领导$|^领导$"), "leader"),
     (re.compile(r"牵头"), "lead_units"),
     (re.compile(r"^(主要)?责任人$|^联系人$"), "responsible_person"),
-    (re.compile(r"配合|协办|参与单位|责任单位|责任部门|承办单位"), "cooperating_units"),
+    (re.compile(r"配合|协办|参与单位|责任单位|责任部门|承办单位|主办单位|责任科室|责任股室"), "cooperating_units"),
     (re.compile(r"^(季度|半年|月度|阶段|本期|当期|年度进度|进度)(目标|任务|安排|计划)$|^进度安排$|^时序进度$"), "period_target"),
     (re.compile(r"完成状况|完成状态|进度状态|推进状态|状态|是否达序|是否完成|评价|进度评价|完成等次"), "status"),
     (re.compile(r"完成情况|进展情况|落实情况|推进情况|进度情况|工作进展|进展|执行情况"), "progress"),
-    (re.compile(r"重点工作|年度目标|目标与任务|目标任务|工作任务|工作事项|工作内容|任务|事项|工作目标|主要目标"), "task"),
+    (re.compile(r"重点工作|年度目标|目标与任务|目标任务|工作任务|工作事项|工作内容|任务|事项|工作目标|主要目标|项目名称|工作项目"), "task"),
     (re.compile(r"^备注$|^说明$"), "remark"),
 ]
 
@@ -45,6 +45,18 @@ def role_for_header(text: str, overrides: dict[str, str] | None = None) -> str |
         if pattern.search(key):
             return role
     return None
+
+
+def finalise_roles(headers: list[str], roles: list[str | None], overrides: dict[str, str] | None = None) -> list[str | None]:
+    """Roles that depend on the whole header: a table whose only unit column is 责任单位 / 责任部门
+    has no separate lead column, so that column names the lead units (unless the YAML says otherwise)."""
+    if "lead_units" in roles or roles.count("cooperating_units") != 1:
+        return roles
+    i = roles.index("cooperating_units")
+    pinned = {normalise_header(k) for k in (overrides or {})}
+    if normalise_header(headers[i]) in pinned:
+        return roles
+    return [*roles[:i], "lead_units", *roles[i + 1 :]]
 
 
 def is_header_cell(text: str, overrides: dict[str, str] | None = None) -> bool:

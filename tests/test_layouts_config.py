@@ -122,3 +122,20 @@ def test_labelled_items_without_numbers(tmp_path):
 @pytest.mark.parametrize("text,layout", [(PIPE_ROWS, "pipe"), (LABELLED, "labelled"), ("序号\t重点工作\t进展情况\n1\t甲\t乙\n", "delimited")])
 def test_detect_layout(text, layout):
     assert detect_layout(text.splitlines()) == layout
+
+
+def test_sole_responsible_unit_column_is_the_lead(tmp_path):
+    text = "序号 | 工作任务 | 责任单位 | 进展情况 |\n1 | 任务甲 | 区发改委 | 进展甲 |\n"
+    p = _parse(tmp_path, text)
+    assert p.result.headers[1][2] == ("责任单位", "lead_units")
+    assert p.result.rows[0].lead_units == ["区发改委"] and p.result.rows[0].cooperating_units == []
+    # the YAML can still say it is a cooperating column
+    p = _parse(tmp_path, text, columns={"责任单位": "cooperating_units"})
+    assert p.result.rows[0].cooperating_units == ["区发改委"] and p.result.rows[0].lead_units == []
+
+
+def test_sole_responsible_unit_column_in_cell_per_line_text(tmp_path):
+    text = "标题\n\n序号\n\n重点工作\n\n责任单位\n\n完成情况\n\n1\n\n任务甲\n\n区发改委\n\n进展甲\n\n2\n\n任务乙\n\n区财政局\n\n进展乙\n"
+    rows = _parse(tmp_path, text, layout="cell_lines").result.rows
+    assert [(r.task_seq, r.lead_units, r.progress_text) for r in rows] == [
+        (1, ["区发改委"], "进展甲"), (2, ["区财政局"], "进展乙")]

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingestion import units
-from ingestion.columns import is_header_cell, normalise_header, role_for_header
+from ingestion.columns import finalise_roles, is_header_cell, normalise_header, role_for_header
 from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
 from ingestion.layouts._cells_tokens import (
     Token,
@@ -140,6 +140,9 @@ def find_tables(toks: list[Token], overrides: dict[str, str]) -> list[Table]:
     while i < len(toks):
         cells = read_header(toks, i, overrides)
         if _is_table_header(cells):
+            final = finalise_roles([c.text for c in cells], [c.role for c in cells], overrides)
+            for c, role in zip(cells, final, strict=True):
+                c.role = role
             end = i + sum(len(c.tokens) for c in cells)
             tables.append(Table(len(tables) + 1, cells, i, end))
             i = end

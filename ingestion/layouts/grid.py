@@ -76,7 +76,7 @@ def header_roles(cells: list[str], overrides: dict[str, str] | None) -> list[str
     roles = [columns.role_for_header(c, overrides) if c.strip() else None for c in cells]
     if not ({"task", "progress"} & set(roles)):
         return None
-    return roles
+    return columns.finalise_roles(cells, roles, overrides)
 
 
 def _text(cell: str) -> str | None:
