@@ -139,3 +139,16 @@ def test_sole_responsible_unit_column_in_cell_per_line_text(tmp_path):
     rows = _parse(tmp_path, text, layout="cell_lines").result.rows
     assert [(r.task_seq, r.lead_units, r.progress_text) for r in rows] == [
         (1, ["区发改委"], "进展甲"), (2, ["区财政局"], "进展乙")]
+
+
+def test_cell_per_line_status_words_from_the_vocabulary(tmp_path):
+    """Status words other cities print (顺利推进, 欠进度, 是/否 of a 是否达序 column) are recognised
+    as the status cell by the cell-per-line layout too: one vocabulary for every layout."""
+    text = ("序号\n\n重点工作\n\n牵头单位\n\n进展情况\n\n是否达序\n\n"
+            "1\n\n任务甲\n\n区发改委\n\n已开工建设。\n\n是\n\n"
+            "2\n\n任务乙\n\n区财政局\n\n尚在论证。\n\n否\n\n"
+            "3\n\n任务丙\n\n区商务局\n\n进展良好。\n\n顺利推进\n\n"
+            "4\n\n任务丁\n\n区住建局\n\n资金未到位。\n\n欠进度\n")
+    rows = _parse(tmp_path, text, layout="cell_lines").result.rows
+    assert [(r.task_seq, r.status_reported, r.progress_text) for r in rows] == [
+        (1, "是", "已开工建设。"), (2, "否", "尚在论证。"), (3, "顺利推进", "进展良好。"), (4, "欠进度", "资金未到位。")]

@@ -93,7 +93,11 @@ def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
 
 @lru_cache(maxsize=65536)
 def _is_status_word(key: str) -> bool:
-    return bool(STATUS_WORDS.match(key))
+    # the shared vocabulary (dbt_project/seeds/status_vocabulary.csv) knows every word the mart
+    # maps; the regex adds the truncated forms an export leaves ('序时推')
+    from ingestion.normalize.vocabulary import normalise_reported
+
+    return bool(STATUS_WORDS.match(key)) or normalise_reported(key) not in (None, "unknown")
 
 
 @lru_cache(maxsize=65536)
