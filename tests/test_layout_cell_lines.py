@@ -339,10 +339,13 @@ def test_paragraph_number_does_not_start_a_row():
     assert res.rows[0].progress_text == "1.已开工。\n3\n2.完成5公里。"
 
 
-def test_table_without_seq_column_needs_the_option():
-    lines = ["重点工作", "牵头单位", "完成情况", "修路。", "县交通局", "已完工。"]
+def test_table_without_seq_column():
+    lines = ["重点工作", "牵头单位", "完成情况", "修路。", "县交通局", "已完工。", "建桥。", "县住建局", "在建。"]
+    res = cell_lines.parse(lines, _spec())
+    assert [(r.task_seq, r.task_text, r.lead_units, r.progress_text) for r in res.rows] == [
+        (None, "修路。", ["县交通局"], "已完工。"), (None, "建桥。", ["县住建局"], "在建。")]
     with pytest.raises(LayoutError, match="序号"):
-        cell_lines.parse(lines, _spec())
+        cell_lines.parse(lines, _spec(options={"rows_without_seq": False}))
 
 
 def test_no_header_is_a_layout_error():
@@ -478,14 +481,15 @@ def test_runaway_row_keeps_its_lines():
     assert [len(c.tokens) for c in cells] == [0, len(toks)]
 
 
-def test_table_without_seq_by_option(registry):
-    """六安 table 1 with its 序号 cells blanked out: the rows are still found (opt-in)."""
+def test_table_without_seq(registry):
+    """六安 table 1 with its 序号 cells blanked out: the header has no 序号, and the rows are
+    still found by their columns (options.rows_without_seq: false turns that off)."""
     spec = registry.get("luan_2024h1").spec
     raw = read_text_file(seed_path("luan_2024h1"), spec.encoding).lines[:331]
     lines = ["" if ln.strip() == "序号" or ln.strip().isdigit() else ln for ln in raw]
     with pytest.raises(LayoutError, match="rows_without_seq"):
-        cell_lines.parse(lines, spec)
-    res = cell_lines.parse(lines, _spec(options={"rows_without_seq": True}))
+        cell_lines.parse(lines, _spec(options={"rows_without_seq": False}))
+    res = cell_lines.parse(lines, spec)
     assert res.coverage().complete and res.quarantine == []
     assert len(res.rows) == 35 and {r.task_seq for r in res.rows} == {None}
     r3 = res.rows[2]

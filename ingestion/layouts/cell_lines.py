@@ -21,13 +21,12 @@ How a page is read (one algorithm for every bulletin of this layout; nothing nam
 
 Options (``spec.options``):
 * ``max_sub_rows`` (int, default 3): continuation sub-rows allowed per numbered row.
-* ``rows_without_seq`` (bool, default false): read a table that has no 序号 column by segmenting
+* ``rows_without_seq`` (bool, default true): read a table whose header has no 序号 column by segmenting
   the whole body with the same cell scores (``_cells_align.align_table``). Rows are then only
   as reliable as the columns are distinctive (a unit or status column anchors them); every
   '一、' / '(一)' line is a heading; continuation sub-rows are not recognised; task_seq is None.
 
-Not supported: a 序号 column that is not the first column, or a table without 序号 unless
-``rows_without_seq`` is set (both raise ``LayoutError``).
+Not supported: a 序号 column that is not the first column (raises ``LayoutError``).
 序号 that skip up to ``MAX_SEQ_GAP`` numbers are followed (row flag 'seq_gap'); a larger jump
 is not, and the rows after it would be absorbed by the row before it.
 """
@@ -363,12 +362,13 @@ def parse_table(table: Table, toks: list[Token], ledger: LineLedger, spec) -> li
         return _parse_numbered_rows(
             table, toks, ledger, roles[1:], int(options.get("max_sub_rows", 3)), status_words
         )
-    if "seq" not in roles and options.get("rows_without_seq"):
+    # The header says there is no 序号 column: segment the body by its columns (opt out with
+    # options.rows_without_seq: false, which turns this into an error).
+    if "seq" not in roles and options.get("rows_without_seq", True):
         return _parse_unnumbered_rows(table, toks, ledger, roles, status_words)
     raise LayoutError(
-        f"table {table.table_no} does not start with a 序号 column "
-        f"({', '.join(c.text for c in table.header)}); rows are found by their 序号. For a table "
-        "without one, set options.rows_without_seq: true in the source YAML"
+        f"table {table.table_no} has a 序号 column that is not the first one, or rows_without_seq "
+        f"is off ({', '.join(c.text for c in table.header)}); rows are found by their 序号"
     )
 
 
