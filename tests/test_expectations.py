@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from ingestion import load
-from ingestion.model import LineLedger, ParseResult, TaskRow
+from .conftest import tiny_result
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -23,15 +23,8 @@ NOT_NULL = "expect_column_values_to_not_be_null"
 
 def _load_source(db, sid: str, n_rows: int = 3, region: str | None = "340603") -> None:
     """A small, internally consistent source: header line, one line per row, a blank line."""
-    lines = ["序号 重点工作", *[f"{i} 任务{i}" for i in range(1, n_rows + 1)], ""]
-    ledger = LineLedger(lines)
-    ledger.add_furniture(1, "header")
-    rows = []
-    for i in range(1, n_rows + 1):
-        ledger.row([i + 1])
-        rows.append(TaskRow(table_no=1, row_no=i, task_seq=i, sub_seq=1, line_start=i + 1, line_end=i + 1,
-                            task_text=f"任务{i}", lead_units=["区发改委"]))
-    result = ParseResult.from_ledger("test", ledger, rows)
+    result = tiny_result(n_rows, "序号 重点工作")
+    rows = result.rows
     meta = {
         "source_id": sid, "source_file": f"data/sources/{sid}/b.txt", "file_sha256": "0" * 64,
         "region_code": region, "period_label": "2024-Q4" if region else None,

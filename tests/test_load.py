@@ -4,19 +4,15 @@ import duckdb
 import pytest
 
 from ingestion import load
-from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
+from ingestion.model import ParseResult, StatedTotal
+
+from .conftest import tiny_result
 
 
 def _result(n_rows: int) -> ParseResult:
-    lines = ["序号", *[f"{i}" for i in range(1, n_rows + 1)], ""]
-    ledger = LineLedger(lines)
-    ledger.add_furniture(1, "header")
-    rows = []
-    for i in range(1, n_rows + 1):
-        ledger.row([i + 1])
-        rows.append(TaskRow(table_no=1, row_no=i, task_seq=i, sub_seq=1, line_start=i + 1, line_end=i + 1,
-                            task_text=f"任务{i}", lead_units=["区发改委"]))
-    return ParseResult.from_ledger("test", ledger, rows, stated_totals=[StatedTotal("rows", n_rows, 1, "x")])
+    res = tiny_result(n_rows)
+    res.stated_totals = [StatedTotal("rows", n_rows, 1, "x")]
+    return res
 
 
 META = {"source_id": "s1", "source_file": "data/sources/s1/b.txt", "file_sha256": "0" * 64}
