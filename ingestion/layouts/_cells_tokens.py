@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 
 from ingestion import units
 from ingestion.furniture import is_page_chrome
+from ingestion.layouts.grid import is_heading_text
 
 _EDGE_SPACES = " \t\r\u00a0\u3000\ufeff"
 _HAN = r"\u4e00-\u9fff"
@@ -139,7 +140,6 @@ def is_short(text: str, limit: int = 6) -> bool:
 
 ATTACHMENT_LABEL = re.compile(r"^(附件\s*\d*\s*[::]?.{0,60}|附表\s*\d*|\d{1,2})$")
 CAPTION = re.compile(r"(表|清单|一览)\s*([((][^))]*[))])?$")
-HEADING = re.compile(r"^([一二三四五六七八九十]+、|[((][一二三四五六七八九十]+[))]).{1,80}$")
 
 
 def is_metadata(text: str) -> bool:
@@ -159,4 +159,4 @@ def is_attachment_label(text: str) -> bool:
 
 
 def is_section_heading(text: str) -> bool:
-    return bool(HEADING.match(text))
+    return is_heading_text(text)

@@ -50,6 +50,12 @@ class GridRow:
     line_end: int
 
 
+def is_heading_text(text: str, max_len: int = 82) -> bool:
+    """One line or cell that is a '(一)…' / '一、…' group title (a title is short)."""
+    t = text.strip()
+    return len(t) <= max_len and bool(SECTION_HEADING.match(t))
+
+
 def is_section_heading(cells: list[str]) -> bool:
     """A row whose only text is one '(一)…' / '一、…' heading."""
     texts = [c for c in cells if c.strip()]

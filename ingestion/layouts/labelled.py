@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from ingestion import columns, units
-from ingestion.layouts.grid import SECTION_HEADING
+from ingestion.layouts.grid import is_heading_text
 from ingestion.model import LineLedger, ParseResult, TaskRow
 from ingestion.registry import SourceSpec
 
@@ -148,7 +148,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
                 item["cells"][role].append(value)
             item["end"] = n
             continue
-        if SECTION_HEADING.match(line.strip()) and len(line.strip()) <= 60:
+        if is_heading_text(line, max_len=60):
             if item:
                 _finish(item, spec, rows, ledger)
                 item = None
