@@ -87,6 +87,18 @@ def _meta(source_id: str, region_code: str | None, period_label: str | None, lay
     }
 
 
+def _write(db_path, meta, res, derived, **kw) -> None:
+    """write_source, with the printed status normalised as ingestion does it
+    (ingestion.normalize.signals fills raw.row_signals.status_reported_norm)."""
+    from ingestion.normalize.vocabulary import normalise_reported
+
+    by_key = {(r.table_no, r.row_no): r for r in res.rows}
+    for sig in derived.get("raw.row_signals", []):
+        row = by_key[(sig["table_no"], sig["row_no"])]
+        sig.setdefault("status_reported_norm", normalise_reported(row.status_reported))
+    write_source(db_path, meta, res, derived, **kw)
+
+
 def _signal(
     table_no: int,
     row_no: int,
@@ -209,7 +221,7 @@ def load_synthetic(db_path: Path) -> None:
             },
         ],
     }
-    write_source(
+    _write(
         db_path,
         _meta("xs_test", "340603", "2024-Q4", "cell_lines"),
         res,
@@ -253,7 +265,7 @@ def load_synthetic(db_path: Path) -> None:
     derived = {
         "raw.row_signals": [_signal(1, 1, "completed", "pct_vs_elapsed", 87.9), _signal(2, 1, "unknown")]
     }
-    write_source(
+    _write(
         db_path,
         _meta("la_test", "341500", "2024-H1", "cell_lines"),
         res,
@@ -284,7 +296,7 @@ def load_synthetic(db_path: Path) -> None:
         issues=[SourceIssue("no_jurisdiction", "anonymised")],
     )
     derived = {"raw.row_signals": [_signal(1, 1, "completed", "done_words", masked=True)]}
-    write_source(db_path, _meta("frag_test", None, None, "narrative"), res, derived)
+    _write(db_path, _meta("frag_test", None, None, "narrative"), res, derived)
 
 
 def run_dbt(args: list[str], warehouse: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -15,13 +15,3 @@
 {% macro clean_list(col, cleaner='clean_unit_name') -%}
     coalesce(list_filter(list_transform({{ col }}, lambda u: {{ context[cleaner]('u') }}), lambda u: u is not null), []::varchar[])
 {%- endmacro %}
-
-{#- status_key: the matching key of a printed status word, the same as
-    ingestion.normalize.vocabulary.clean() except for its Traditional -> Simplified step:
-    no whitespace, no punctuation at either end, a cell of dashes only folds to '—'. NULL when empty. -#}
-{% macro status_key(col) -%}
-    nullif(regexp_replace(regexp_replace(regexp_replace({{ col }},
-        '[\s\x{00a0}\x{3000}\x{2002}\x{2003}\x{200b}\x{feff}]+', '', 'g'),
-        '^[。.,,;;::、!!]+|[。.,,;;::、!!]+$', '', 'g'),
-        '^[-—–―─－~～]+$', '—'), '')
-{%- endmacro %}

@@ -4,10 +4,9 @@
 {{ config(severity='warn') }}
 
 select
-    t.status_word,
+    s.status_reported,
     count(*) as row_count,
-    list(distinct t.source_id) as sources
+    list(distinct s.source_id) as sources
 from {{ ref('int_task_status') }} s
-join {{ ref('stg_task_rows') }} t using (task_row_key)
 where s.status_word_unknown
-group by t.status_word
+group by s.status_reported

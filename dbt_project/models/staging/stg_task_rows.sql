@@ -18,7 +18,6 @@ select
     {{ clean_text('leader') }} as leader,
     {{ clean_text('responsible_person') }} as responsible_person,
     {{ clean_text('status_reported') }} as status_reported,
-    {{ status_key('status_reported') }} as status_word,
     {{ clean_text('remark') }} as remark,
     coalesce(flags, []::varchar[]) as flags,
     line_start,
