@@ -15,6 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# The status enum of the mart contract: what every printed status word and every inference maps to.
+# dbt (dbt_project.yml vars.statuses) and the GX suites check against it (tests/test_vocabularies.py).
+STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
+
 # Canonical column roles. Header names map onto these (see ingestion/columns.py).
 ROLES = (
     "seq",  # 序号

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ingestion import load, regions
 from ingestion.model import Coverage, SourceIssue
+from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
 from ingestion.registry import REPO_ROOT, RegisteredSource
 
@@ -63,8 +64,6 @@ def source_meta(src: RegisteredSource, parsed: ParsedSource) -> tuple[dict, list
 
 def derive(parsed: ParsedSource, src: RegisteredSource) -> dict[str, list[dict]]:
     """Per-row signals and headline indicators (ingestion.normalize)."""
-    from ingestion.normalize import signals
-
     return signals.derive_tables(parsed.result.rows, src.spec)
 
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-
-class SourceReadError(Exception):
-    """A bulletin file cannot be read as text. The message names the file and the problem."""
+from ingestion.errors import SourceReadError
 
 
 @dataclass(frozen=True)
@@ -32,18 +30,18 @@ _CJK_ENCODINGS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). ``encoding`` forces one (from the source YAML)."""
     if not data.strip():
-        raise SourceReadError(f"{name}: file is empty")
+        raise SourceReadError(name, "file is empty")
     if encoding:
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as e:
-            raise SourceReadError(f"{name}: cannot decode as {encoding}: {e}") from None
+            raise SourceReadError(name, f"cannot decode as {encoding}: {e}") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data:
-        raise SourceReadError(f"{name}: looks binary (contains NUL bytes), not a text bulletin")
+        raise SourceReadError(name, "looks binary (contains NUL bytes), not a text bulletin")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -59,8 +57,9 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
     if best is not None and best.encoding in _CJK_ENCODINGS and _looks_like_text(str(best)):
         return str(best), best.encoding
     raise SourceReadError(
-        f"{name}: not valid UTF-8 or GB18030 text and no Chinese encoding detected "
-        f"(binary file or unknown encoding); set 'encoding:' in its source YAML if you know it"
+        name,
+        "not valid UTF-8 or GB18030 text and no Chinese encoding detected "
+        "(binary file or unknown encoding); set 'encoding:' in its source YAML if you know it"
     )
 
 
@@ -85,9 +84,9 @@ def read_text_file(path: Path, encoding: str | None = None, display_name: str | 
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SourceReadError(f"{name}: file not found") from None
+        raise SourceReadError(name, "file not found") from None
     text, enc = decode_bytes(data, name, encoding)
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
-        raise SourceReadError(f"{name}: file has no text (only whitespace)")
+        raise SourceReadError(name, "file has no text (only whitespace)")
     return SourceText(path=path, encoding=enc, lines=lines)

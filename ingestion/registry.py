@@ -8,21 +8,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ingestion import layouts
+from ingestion.errors import FieldProblem, RegistryError
+from ingestion.model import ROLES, STATUS_ENUM
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES_DIR = REPO_ROOT / "data" / "sources"
 SOURCE_YAML = "source.yaml"
-
-STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
-LAYOUTS = ("auto", "cell_lines", "pipe", "delimited", "labelled", "narrative", "html", "xlsx", "docx", "pdf")
-
-
-class RegistryError(Exception):
-    """A registry entry is invalid. The message names the file and the field."""
 
 
 class _Strict(BaseModel):
@@ -91,9 +88,11 @@ class SourceSpec(_Strict):
     publisher: str | None = None
     published: dt.date | None = None
     url: str | None = None
-    layout: Literal[
-        "auto", "cell_lines", "pipe", "delimited", "labelled", "narrative", "html", "xlsx", "docx", "pdf"
-    ] = "auto"
+    layout: str = Field(
+        layouts.AUTO,
+        description="a layout of the registry in ingestion/layouts (or auto: detect it)",
+        json_schema_extra=lambda schema: schema.update(enum=list(layouts.names())),
+    )
     encoding: str | None = None
     # Header text (as printed, spaces ignored) -> canonical role; overrides detection.
     columns: dict[str, str] = Field(default_factory=dict)
@@ -102,11 +101,16 @@ class SourceSpec(_Strict):
     # Layout-specific knobs (documented per layout).
     options: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("layout")
+    @classmethod
+    def _known_layout(cls, v: str) -> str:
+        if v not in layouts.names():
+            raise ValueError(f"unknown layout {v!r}; expected one of {', '.join(layouts.names())}")
+        return v
+
     @field_validator("columns")
     @classmethod
     def _known_roles(cls, v: dict[str, str]) -> dict[str, str]:
-        from ingestion.model import ROLES
-
         bad = {k: r for k, r in v.items() if r not in ROLES and r != "ignore"}
         if bad:
             raise ValueError(f"unknown role(s) {bad}; expected one of {', '.join(ROLES)} or 'ignore'")
@@ -154,7 +158,11 @@ class RegisteredSource:
 @dataclass
 class Registry:
     sources: list[RegisteredSource] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # one message per invalid entry
+    errors: list[RegistryError] = field(default_factory=list)  # one per invalid entry
+
+    def invalid_folders(self) -> set[str]:
+        """Folders (source ids by convention) whose source.yaml is present but invalid."""
+        return {e.folder for e in self.errors if e.folder}
 
     def by_id(self) -> dict[str, RegisteredSource]:
         return {s.source_id: s for s in self.sources}
@@ -163,15 +171,11 @@ class Registry:
         try:
             return self.by_id()[source_id]
         except KeyError:
-            raise RegistryError(f"no source with id {source_id!r} in the registry") from None
+            raise RegistryError(None, f"no source with id {source_id!r} in the registry") from None
 
 
-def _format_validation_error(path: Path, err: ValidationError) -> str:
-    parts = []
-    for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
-        parts.append(f"field '{loc}': {e['msg']}")
-    return f"{path}: " + "; ".join(parts)
+def _field_problems(err: ValidationError) -> list[FieldProblem]:
+    return [FieldProblem(".".join(str(x) for x in e["loc"]) or "(top level)", e["msg"]) for e in err.errors()]
 
 
 def load_spec(yaml_path: Path) -> RegisteredSource:
@@ -179,18 +183,18 @@ def load_spec(yaml_path: Path) -> RegisteredSource:
     try:
         raw = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise RegistryError(f"{yaml_path}: malformed YAML: {e}") from None
+        raise RegistryError(yaml_path, f"malformed YAML: {e}") from None
     except UnicodeDecodeError:
-        raise RegistryError(f"{yaml_path}: not UTF-8 text") from None
+        raise RegistryError(yaml_path, "not UTF-8 text") from None
     if not isinstance(raw, dict):
-        raise RegistryError(f"{yaml_path}: expected a mapping of fields, got {type(raw).__name__}")
+        raise RegistryError(yaml_path, f"expected a mapping of fields, got {type(raw).__name__}")
     try:
         spec = SourceSpec.model_validate(raw)
     except ValidationError as e:
-        raise RegistryError(_format_validation_error(yaml_path, e)) from None
+        raise RegistryError(yaml_path, _field_problems(e)) from None
     src = RegisteredSource(spec=spec, yaml_path=yaml_path)
     if not src.file_path.is_file():
-        raise RegistryError(f"{yaml_path}: field 'file': {spec.file!r} not found beside it")
+        raise RegistryError(yaml_path, f"{spec.file!r} not found beside it", field="file")
     return src
 
 
@@ -203,11 +207,11 @@ def load_registry(sources_dir: Path = DEFAULT_SOURCES_DIR) -> Registry:
         try:
             src = load_spec(yaml_path)
         except RegistryError as e:
-            reg.errors.append(str(e))
+            reg.errors.append(e)
             continue
         if src.source_id in seen:
             reg.errors.append(
-                f"{yaml_path}: field 'source_id': {src.source_id!r} already used by {seen[src.source_id]}"
+                RegistryError(yaml_path, f"{src.source_id!r} already used by {seen[src.source_id]}", field="source_id")
             )
             continue
         seen[src.source_id] = yaml_path

@@ -180,7 +180,7 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
 
     plan = sync_partitions(instance, sources_dir())
     report.registry_errors = plan.registry_errors
-    invalid_ids = {Path(e.split(":", 1)[0]).parent.name for e in plan.registry_errors}
+    invalid_ids = plan.invalid_ids
     report.removed_sources = prune_vanished(db_path, set(plan.wanted), invalid_ids)
 
     # Raw tables whose columns no longer match ingestion.load's DDL are dropped and every source

@@ -15,6 +15,7 @@ class PartitionSync:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     registry_errors: list[str] = field(default_factory=list)
+    invalid_ids: set[str] = field(default_factory=set)  # folders whose source.yaml is invalid
 
 
 def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
@@ -25,12 +26,13 @@ def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
     have = set(existing)
     # An id whose source.yaml is now invalid is kept (its rows stay until the entry is fixed or
     # deleted) rather than dropped on a typo: only ids whose folder has no source.yaml vanish.
-    invalid_ids = {Path(e.split(":", 1)[0]).parent.name for e in reg.errors}
+    invalid_ids = reg.invalid_folders()
     return PartitionSync(
         wanted=wanted,
         added=[k for k in wanted if k not in have],
         removed=sorted(k for k in have - set(wanted) if k not in invalid_ids),
-        registry_errors=list(reg.errors),
+        registry_errors=[str(e) for e in reg.errors],
+        invalid_ids=invalid_ids,
     )
 
 

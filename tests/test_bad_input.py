@@ -4,9 +4,9 @@
 import duckdb
 import pytest
 
-from ingestion.parse import LayoutError
+from ingestion.errors import LayoutError
 from ingestion.pipeline import ingest_source
-from ingestion.reader import SourceReadError
+from ingestion.errors import SourceReadError
 from ingestion.registry import load_registry
 
 from .conftest import seed_path
@@ -98,7 +98,8 @@ def test_yaml_with_missing_field_is_reported_not_loaded(loaded):
     (folder / "source.yaml").write_text("source_id: nofile\nlayout: pipe\n", encoding="utf-8")
     reg = load_registry(root)
     assert [s.source_id for s in reg.sources] == ["good"]
-    assert any("nofile/source.yaml" in e and "field 'file'" in e for e in reg.errors)
+    assert [(e.folder, e.fields) for e in reg.errors] == [("nofile", ["file"])]
+    assert "nofile/source.yaml: field 'file'" in str(reg.errors[0])
     assert _rows(db, "good") == good_rows
 
 

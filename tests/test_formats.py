@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.parse import LayoutError, parse_file
-from ingestion.reader import SourceReadError
+from ingestion.errors import LayoutError
+from ingestion.parse import parse_file
+from ingestion.errors import SourceReadError
 from ingestion.registry import SourceSpec
 
 TITLE = "2024年第一季度重点工作完成情况"

@@ -12,7 +12,7 @@ from itertools import pairwise
 import pytest
 
 from ingestion.layouts import cell_lines
-from ingestion.parse import LayoutError
+from ingestion.errors import LayoutError
 from ingestion.reader import read_text_file
 from ingestion.registry import SourceSpec
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingestion.normalize import vocabulary
 from ingestion.normalize.vocabulary import normalise_reported, unknown_words
-from ingestion.registry import STATUS_ENUM
+from ingestion.model import STATUS_ENUM
 
 
 @pytest.mark.parametrize(

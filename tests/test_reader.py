@@ -1,6 +1,7 @@
 import pytest
 
-from ingestion.reader import SourceReadError, decode_bytes, read_text_file, split_lines
+from ingestion.errors import SourceReadError
+from ingestion.reader import decode_bytes, read_text_file, split_lines
 
 from .conftest import seed_path
 

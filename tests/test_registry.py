@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.registry import RegistryError, load_registry, load_spec
+from ingestion.errors import RegistryError
+from ingestion.registry import load_registry, load_spec
 
 
 def _write(folder: Path, yaml_text: str, file_text: str = "序号\n1\n") -> Path:
@@ -67,8 +68,10 @@ def test_bad_entry_does_not_hide_good_ones(tmp_path):
     reg = load_registry(tmp_path)
     assert [s.source_id for s in reg.sources] == ["x_2024q1"]
     assert len(reg.errors) == 2
-    assert any("source_id" in e and "bad" in e for e in reg.errors)
-    assert any("already used" in e for e in reg.errors)
+    bad, dup = sorted(reg.errors, key=lambda e: "already used" in e.problem)
+    assert bad.folder == "bad" and bad.fields == ["source_id"] and "bad/source.yaml" in str(bad)
+    # 'dup' sorts before 'good', so the second entry with that id is the one refused
+    assert dup.folder == "good" and dup.fields == ["source_id"] and "already used" in dup.problem
 
 
 def test_status_words_and_columns_are_checked(tmp_path):

@@ -2,7 +2,7 @@
 
 ``read_document(path, spec) -> Document`` turns a file into what the shared grid mapper
 (``ingestion.layouts.grid.rows_from_grid``) needs: tables as lists of ``GridRow`` with merged cells
-already resolved, and the text outside tables as paragraphs. ``ingestion.formats.layout`` then
+already resolved, and the text outside tables as paragraphs. ``ingestion.layouts.document`` then
 builds a ``LineLedger`` over ``Document.lines`` and maps each table (table_no 1, 2, …).
 
 Provenance (``TaskRow.line_start`` / ``line_end``) - what a "line" is, per format:
@@ -26,25 +26,22 @@ spans and those rows are flagged ``merged_cell``; a cell merged *across* keeps i
 column and leaves the other columns empty (repeating it would copy e.g. a full-width section
 heading into every column, or progress text into the status column).
 
-Errors are ``FormatError`` (a ``SourceReadError``) and name the file and what is wrong.
+Errors are ``ingestion.errors.FormatError`` (a ``SourceReadError``): the file and what is wrong.
+
+Each reader module declares its layout (``LAYOUTS``, see ``ingestion.layouts``); ``read_document``
+dispatches on the file kind through that registry.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion import layouts
+from ingestion.errors import FormatError
 from ingestion.layouts.grid import GridRow
-from ingestion.reader import SourceReadError
-
-KINDS = ("html", "xlsx", "xls", "docx", "pdf")
-# Layout names (``SourceSpec.layout``) handled here; 'xls' files use layout 'xlsx'.
-LAYOUTS = ("html", "xlsx", "docx", "pdf")
-
-
-class FormatError(SourceReadError):
-    """A document cannot be read. The message names the file and the problem."""
 
 
 @dataclass
@@ -62,14 +59,11 @@ class Paragraph:
 @dataclass
 class Document:
     path: Path
-    kind: str  # one of KINDS
+    kind: str  # a file kind of a document layout (html, xlsx, xls, docx, pdf)
     lines: list[str]  # the ledger's lines (see module docstring)
     tables: list[list[GridRow]] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     encoding: str = "binary"
-    # id(GridRow) -> flags for the task row made from it ('merged_cell', 'split_across_pages');
-    # keyed by the row object, not its line, because rows of a minified HTML page share a line
-    row_flags: dict[int, list[str]] = field(default_factory=dict)
     # per table (index into tables): a name for messages, e.g. 'sheet 汇总表', 'page 2'
     table_names: list[str] = field(default_factory=list)
     # xlsx/xls: sheet name -> line offset (line = offset + sheet row)
@@ -78,13 +72,11 @@ class Document:
     # numbering; what a narrative parser reads when the page has no table
     text_lines: list[str] | None = None
 
-    def flag(self, row: GridRow, flag: str) -> None:
-        flags = self.row_flags.setdefault(id(row), [])
-        if flag not in flags:
-            flags.append(flag)
-
-    def flags_of(self, row: GridRow) -> list[str]:
-        return self.row_flags.get(id(row), [])
+    @staticmethod
+    def flag(row: GridRow, flag: str) -> None:
+        """A flag for the task row made from ``row`` ('merged_cell', 'split_across_pages')."""
+        if flag not in row.flags:
+            row.flags.append(flag)
 
     def locate(self, line_no: int) -> str:
         """Where a line of this document is, in the document's own terms."""
@@ -118,8 +110,6 @@ def detect_kind(path: Path) -> str | None:
     if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
         return "xls"  # OLE2 compound file (a legacy .doc is refused by the xls reader)
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
         try:
             with zipfile.ZipFile(path) as z:
                 names = z.namelist()
@@ -144,28 +134,15 @@ def detect_kind(path: Path) -> str | None:
 
 
 def read_document(path: Path, spec, kind: str | None = None, display_name: str | None = None) -> Document:
-    """Read ``path`` as ``kind`` (detected when None)."""
+    """Read ``path`` as ``kind`` (detected when None) with the reader of the layout owning that kind."""
     name = display_name or str(path)
     path = Path(path)
     if not path.is_file():
-        raise FormatError(f"{name}: file not found")
+        raise FormatError(name, "file not found")
     if path.stat().st_size == 0:
-        raise FormatError(f"{name}: file is empty")
+        raise FormatError(name, "file is empty")
     kind = kind or detect_kind(path)
-    if kind == "html":
-        from ingestion.formats import html
-
-        return html.read(path, spec, name)
-    if kind in ("xlsx", "xls"):
-        from ingestion.formats import xlsx
-
-        return xlsx.read(path, spec, name, kind)
-    if kind == "docx":
-        from ingestion.formats import docx
-
-        return docx.read(path, spec, name)
-    if kind == "pdf":
-        from ingestion.formats import pdf
-
-        return pdf.read(path, spec, name)
-    raise FormatError(f"{name}: not a recognised document format (html, xlsx, xls, docx, pdf)")
+    layout = layouts.for_kind(kind) if kind else None
+    if layout is None or layout.read is None:
+        raise FormatError(name, f"not a recognised document format ({', '.join(layouts.document_kinds())})")
+    return layout.read(path, spec, name, kind)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.formats import Document, FormatError, Paragraph, render_cells
+from ingestion.errors import FormatError
+from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -103,7 +105,7 @@ def read(path: Path, spec, name: str) -> Document:
     try:
         d = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise FormatError(f"{name}: not a readable .docx document (corrupt, encrypted, or a legacy "
+        raise FormatError(name, "not a readable .docx document (corrupt, encrypted, or a legacy "
                           f".doc): {type(e).__name__}: {e}") from None
     doc = Document(path=path, kind="docx", lines=[], encoding="binary (docx)")
     for el in _blocks(d.element.body):
@@ -124,5 +126,8 @@ def read(path: Path, spec, name: str) -> Document:
                 doc.tables.append(grid)
                 doc.table_names.append(f"table {len(doc.tables)}")
     if not any(line.strip() for line in doc.lines):
-        raise FormatError(f"{name}: .docx document has no text")
+        raise FormatError(name, ".docx document has no text")
     return doc
+
+
+LAYOUTS = [Layout("docx", ".docx tables (vMerge) and paragraphs", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("docx",))]

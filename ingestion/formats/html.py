@@ -11,7 +11,7 @@ source line of every tag).
 * Provenance: a row spans the source lines from its ``<tr>`` to its last content. Every other
   source line is a ``Paragraph``: markup-only -> 'filler', inside <script>/<style>/comments ->
   'metadata', <title>/<h1>-<h3>/<caption> -> 'title', any other visible text -> classified by
-  its text (title / metadata / preamble) in ``ingestion.formats.layout``.
+  its text (title / metadata / preamble) in ``ingestion.layouts.document``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ import html as html_lib
 import re
 from pathlib import Path
 
-from ingestion.formats import Document, FormatError, Paragraph
+from ingestion.errors import FormatError
+from ingestion.formats import Document, Paragraph
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
-from ingestion.reader import SourceReadError, decode_bytes, split_lines
+from ingestion.errors import SourceReadError
+from ingestion.reader import decode_bytes, split_lines
 
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article"}
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u200b\ufeff]+")
@@ -166,12 +169,12 @@ def read(path: Path, spec, name: str) -> Document:
     try:
         text, encoding = decode_bytes(path.read_bytes(), name, getattr(spec, "encoding", None))
     except SourceReadError as e:
-        raise FormatError(str(e)) from None
+        raise FormatError(e.file, e.problem) from None
     lines = split_lines(text)
     joined = "\n".join(lines)
     visible = _blank_out(_blank_out(joined, _CHROME), _TAG).split("\n")
     if not _SPACE.sub("", html_lib.unescape("".join(visible))):
-        raise FormatError(f"{name}: HTML page has no text (empty page, or only markup and scripts)")
+        raise FormatError(name, "HTML page has no text (empty page, or only markup and scripts)")
     soup = BeautifulSoup(joined, "html.parser")
     doc = Document(path=path, kind="html", lines=lines, encoding=encoding)
     doc.text_lines = [_SPACE.sub(" ", html_lib.unescape(v)).strip() for v in visible]
@@ -201,3 +204,6 @@ def read(path: Path, spec, name: str) -> Document:
             kind = None
         doc.paragraphs.append(Paragraph(n, shown or line.strip(), kind))
     return doc
+
+
+LAYOUTS = [Layout("html", "HTML page with <table> (rowspan/colspan from the markup)", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("html",))]

@@ -12,7 +12,7 @@ password are refused with a clear error; OCR is not done here.
   one starts a numbered item (1. / (1) / 一、), which starts a new paragraph ('\\n').
 * Tables across pages: a table that opens a page (only page-header chrome above it) with the same
   number of columns as the table that closed the previous page continues it. A repeated header row
-  is furniture (see ``ingestion.formats.layout``); a first row without a 序号 while the table has a
+  is furniture (see ``ingestion.layouts.document``); a first row without a 序号 while the table has a
   序号 column is the rest of the row cut by the page break: its cells are appended to that row
   (flag ``split_across_pages``).
 * Text outside tables: its text lines (``extract_text_lines``), classified by text.
@@ -26,7 +26,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingestion.formats import Document, FormatError, Paragraph, render_cells
+from ingestion.errors import FormatError
+from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow, header_roles, parse_seq
 
 _SENTENCE_END = re.compile(r"[。;;!!??::]$")
@@ -113,27 +115,27 @@ def read(path: Path, spec, name: str) -> Document:
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise FormatError(f"{name}: encrypted PDF (needs a password or uses unsupported encryption): "
+        raise FormatError(name, "encrypted PDF (needs a password or uses unsupported encryption): "
                           f"{type(e).__name__}") from None
     except Exception as e:  # noqa: BLE001 - pdfminer raises many types on a damaged file; pdfplumber wraps them
         if _encrypted(e):
-            raise FormatError(f"{name}: encrypted PDF (needs a password or uses unsupported encryption)") from None
-        raise FormatError(f"{name}: not a readable PDF (damaged or not a PDF): {type(e).__name__}: {e}") from None
+            raise FormatError(name, "encrypted PDF (needs a password or uses unsupported encryption)") from None
+        raise FormatError(name, f"not a readable PDF (damaged or not a PDF): {type(e).__name__}: {e}") from None
     doc = Document(path=path, kind="pdf", lines=[], encoding="binary (pdf)")
     with pdf:
         try:
             pages = list(pdf.pages)
             if not pages:
-                raise FormatError(f"{name}: PDF has no pages")
+                raise FormatError(name, "PDF has no pages")
             if not any(p.chars for p in pages):
-                raise FormatError(f"{name}: PDF has no text layer (a scanned image?); OCR it to text first")
+                raise FormatError(name, "PDF has no text layer (a scanned image?); OCR it to text first")
             _read_pages(doc, pages, settings, columns)
         except FormatError:
             raise
         except (PDFPasswordIncorrect, PDFEncryptionError, PDFSyntaxError, PdfminerException) as e:
             if _encrypted(e):
-                raise FormatError(f"{name}: encrypted PDF (needs a password)") from None
-            raise FormatError(f"{name}: damaged PDF: {type(e).__name__}: {e}") from None
+                raise FormatError(name, "encrypted PDF (needs a password)") from None
+            raise FormatError(name, f"damaged PDF: {type(e).__name__}: {e}") from None
     return doc
 
 
@@ -220,6 +222,9 @@ def _join_split_row(doc: Document, grid: list[GridRow], first_new: int, columns:
     prev.cells = joined
     prev.line_end = cont.line_end
     doc.flag(prev, "split_across_pages")
-    for flag in doc.row_flags.pop(id(cont), []):
+    for flag in cont.flags:
         doc.flag(prev, flag)
     del grid[i]
+
+
+LAYOUTS = [Layout("pdf", "text-layer PDF (tables by ruling lines)", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("pdf",))]

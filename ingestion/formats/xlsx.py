@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ingestion.formats import Document, FormatError, render_cells
+from ingestion.errors import FormatError
+from ingestion.formats import Document, render_cells
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
 
 
@@ -77,7 +79,7 @@ def read(path: Path, spec, name: str, kind: str = "xlsx") -> Document:
     else:
         _read_xlsx(path, name, doc)
     if not doc.tables:
-        raise FormatError(f"{name}: workbook has no cells with text in any sheet")
+        raise FormatError(name, "workbook has no cells with text in any sheet")
     return doc
 
 
@@ -90,7 +92,7 @@ def _read_xlsx(path: Path, name: str, doc: Document) -> None:
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as e:
-        raise FormatError(f"{name}: not a readable .xlsx workbook (corrupt or not an Office Open XML "
+        raise FormatError(name, "not a readable .xlsx workbook (corrupt or not an Office Open XML "
                           f"spreadsheet): {type(e).__name__}: {e}") from None
     for ws in wb.worksheets:
         values = [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -104,7 +106,7 @@ def _read_xls(path: Path, name: str, doc: Document) -> None:
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True)
     except Exception as e:  # noqa: BLE001 - xlrd raises XLRDError, CompDocError, AssertionError … on bad input
-        raise FormatError(f"{name}: not a readable .xls workbook (corrupt, encrypted, or not a BIFF "
+        raise FormatError(name, "not a readable .xls workbook (corrupt, encrypted, or not a BIFF "
                           f"spreadsheet - a legacy .doc is also OLE2): {type(e).__name__}: {e}") from None
     for sh in book.sheets():
         values: list[list[str]] = []
@@ -126,3 +128,6 @@ def _read_xls(path: Path, name: str, doc: Document) -> None:
             values.append(row)
         merges = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
         _add_sheet(doc, sh.name, values, merges)
+
+
+LAYOUTS = [Layout("xlsx", ".xlsx / .xls workbook (merged ranges)", read=read, kinds=("xlsx", "xls"))]

@@ -48,8 +48,9 @@ from ingestion.layouts._cells_tokens import (
     seq_value,
     tokenize,
 )
+from ingestion.errors import LayoutError
+from ingestion.layouts import Layout
 from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
-from ingestion.parse import LayoutError
 
 LAYOUT = "cell_lines"
 MIN_HEADER_CELLS = 3
@@ -445,3 +446,14 @@ def parse(lines: list[str], spec) -> ParseResult:
     for t in toks[tail:]:
         ledger.add_furniture(t.line_no, "filler" if t.empty else "metadata")
     return ParseResult.from_ledger(LAYOUT, ledger, rows, stated_totals=stated, headers=headers)
+
+
+def looks_like_cells(nonblank: list[str]) -> bool:
+    """Detection: at least three of the first 400 lines are header cells on their own."""
+    return sum(1 for ln in nonblank[:400] if is_header_cell(ln)) >= MIN_HEADER_CELLS
+
+
+LAYOUTS = [
+    Layout(LAYOUT, "one cell per line (a web table flattened to text), merged cells, continuation rows",
+           parse=parse, detect=looks_like_cells, detect_order=40),
+]

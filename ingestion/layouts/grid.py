@@ -1,8 +1,9 @@
 """Grid of cells -> task rows: the one mapper every table reader shares.
 
-A reader (pipe text today; HTML ``<table>``, .xlsx, .docx and PDF later) turns its source into
-``GridRow``s: the cells of one printed row, already split, with the raw-file line span they came
-from. ``rows_from_grid`` then does everything that does not depend on the file format:
+A reader (the pipe / delimited text layout; the HTML ``<table>``, .xlsx/.xls, .docx and PDF
+readers in ``ingestion/formats``) turns its source into ``GridRow``s: the cells of one printed
+row, already split, with the raw-file line span they came from, and the flags the reader knows
+about it (``merged_cell``, ``split_across_pages``). ``rows_from_grid`` then does everything that does not depend on the file format:
 
 * finds the header row (cells recognised by ``columns.role_for_header``; ``spec.columns``
   overrides) and gives every column a role;
@@ -26,11 +27,14 @@ are claimed here as the row's lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingestion import columns, units
 from ingestion.model import LineLedger, TaskRow
-from ingestion.registry import SourceSpec
+
+if TYPE_CHECKING:
+    from ingestion.registry import SourceSpec
 
 UNIT_ROLES = ("lead_units", "cooperating_units")
 DEFAULT_INHERIT = ("lead_units", "cooperating_units", "leader", "responsible_person", "category")
@@ -48,6 +52,9 @@ class GridRow:
     cells: list[str]
     line_start: int
     line_end: int
+    # for the task row made from it; kept on the row, not by line, because rows of a minified
+    # HTML page share a line
+    flags: list[str] = field(default_factory=list)
 
 
 def is_heading_text(text: str, max_len: int = 82) -> bool:

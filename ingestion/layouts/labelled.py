@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from ingestion import columns, units
+from ingestion.errors import LayoutError
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import is_heading_text
 from ingestion.model import LineLedger, ParseResult, TaskRow
-from ingestion.registry import SourceSpec
+
+if TYPE_CHECKING:
+    from ingestion.registry import SourceSpec
 
 # 【label】value  |  [label]value  |  label:value  (label 2-12 chars, no spaces or punctuation)
 LABEL = re.compile(r"^\s*(?:[【\[〔]\s*([^】\]〕]{1,12}?)\s*[】\]〕]|([^\s::,,。;;、【\[]{2,12})\s*[::])\s*(.*)$")
@@ -163,7 +169,11 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     if item:
         _finish(item, spec, rows, ledger)
     if not rows:
-        from ingestion.parse import LayoutError
-
         raise LayoutError("no numbered items with labelled cells (【完成情况】… / 牵头单位:…) found")
     return ParseResult.from_ledger("labelled", ledger, rows, headers={1: seen_roles})
+
+
+LAYOUTS = [
+    Layout("labelled", "numbered items with labelled cells 【完成情况】… / 牵头单位:…",
+           parse=parse, detect=looks_labelled, detect_order=30),
+]

@@ -52,8 +52,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from typing import TYPE_CHECKING
+
+from ingestion.layouts import Layout
 from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
-from ingestion.registry import SourceSpec
+
+if TYPE_CHECKING:
+    from ingestion.registry import SourceSpec
 
 CN_DIGITS = "一二三四五六七八九十"
 _SENTENCE_END = "。;;!?!?"
@@ -374,3 +379,14 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
         )
     ]
     return ParseResult.from_ledger("narrative", ledger, rows, issues=issues)
+
+
+def looks_narrative(nonblank: list[str]) -> bool:
+    """Detection: most lines are long paragraphs (over 150 characters)."""
+    return sum(1 for ln in nonblank if len(ln) > 150) / len(nonblank) > 0.5
+
+
+LAYOUTS = [
+    Layout("narrative", "narrative text without a table (numbered items extracted, the rest quarantined)",
+           parse=parse, detect=looks_narrative, detect_order=50),
+]

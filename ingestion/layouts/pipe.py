@@ -27,14 +27,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from ingestion import columns
+from ingestion.errors import LayoutError
+from ingestion.layouts import Layout
 from ingestion.layouts.grid import SECTION_HEADING, GridRow, parse_seq, rows_from_grid
 from ingestion.model import LineLedger, ParseResult
-from ingestion.registry import SourceSpec
 
-
-class PipeLayoutError(Exception):
-    pass
+if TYPE_CHECKING:
+    from ingestion.registry import SourceSpec
 
 
 @dataclass
@@ -129,7 +131,7 @@ def _header(cells: list[Cell], overrides: dict[str, str]) -> int:
         roles.add(role)
         i += 1
     if i - start < 2:
-        raise PipeLayoutError(
+        raise LayoutError(
             "no table header of delimited cells (序号 | 重点工作 | 牵头单位 | 完成情况 …)"
         )
     return i
@@ -204,12 +206,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
         cells, dangling = tokenize(lines, first, delim)
     else:
         cells, dangling = tokenize_rows(lines, first, delim), None
-    try:
-        end = _header(cells, spec.columns)
-    except PipeLayoutError as e:
-        from ingestion.parse import LayoutError
-
-        raise LayoutError(str(e)) from None
+    end = _header(cells, spec.columns)
     head = cells[:end]
     head = [c for c in head if not c.empty]
     grid = [GridRow([c.text for c in head], head[0].line_start, head[-1].line_end)]
@@ -224,3 +221,26 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
             if lines[n - 1].strip() and not ledger.claimed(n):
                 ledger.add_quarantine(n, "text after the last '|' cell delimiter (unterminated cell)")
     return ParseResult.from_ledger("pipe" if delim == "|" else "delimited", ledger, rows, headers={1: headers})
+
+
+def _share(nonblank: list[str], hit) -> float:
+    return sum(1 for ln in nonblank if hit(ln)) / len(nonblank)
+
+
+def looks_piped(nonblank: list[str]) -> bool:
+    """Detection: more than 30% of the lines start or end with '|'."""
+    return _share(nonblank, lambda ln: ln.endswith("|") or ln.startswith("|")) > 0.3
+
+
+def looks_tabbed(nonblank: list[str]) -> bool:
+    """Detection: more than 30% of the lines hold a tab."""
+    return _share(nonblank, lambda ln: "\t" in ln) > 0.3
+
+
+LAYOUTS = [
+    Layout("pipe", "cells ending in '|', one cell or one row per line, markdown tables",
+           parse=parse, detect=looks_piped, detect_order=10),
+    # the pipe layout with another delimiter (options.delimiter; a tab when no line has a '|')
+    Layout("delimited", "tab-separated rows (or any options.delimiter)",
+           parse=parse, detect=looks_tabbed, detect_order=20),
+]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.normalize.status import conflict
-from ingestion.registry import STATUS_ENUM
+from ingestion.model import STATUS_ENUM
 
 QUERY = """
 select t.source_id, t.table_no, t.row_no, t.task_seq, t.sub_seq, t.status_reported, s.status_inferred,

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from ingestion.registry import REPO_ROOT, STATUS_ENUM
+from ingestion.model import STATUS_ENUM
+from ingestion.registry import REPO_ROOT
 
 VOCABULARY_CSV = REPO_ROOT / "dbt_project" / "seeds" / "status_vocabulary.csv"
 

@@ -32,14 +32,14 @@ def raw_bulletin(
     context: AssetExecutionContext, warehouse: WarehouseResource, registry: RegistryResource
 ) -> MaterializeResult:
     from ingestion.pipeline import ingest_source
-    from ingestion.registry import RegistryError
+    from ingestion.errors import RegistryError
 
     source_id = context.partition_key
     reg = registry.load()
     try:
         src = reg.get(source_id)
     except RegistryError:
-        invalid = [e for e in reg.errors if f"/{source_id}/" in e]
+        invalid = [e for e in reg.errors if e.folder == source_id]
         raise Failure(
             description=(
                 f"source {source_id!r} is not a valid entry of the registry ({registry.sources_dir})"

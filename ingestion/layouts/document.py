@@ -1,4 +1,5 @@
-"""``Document`` -> ``ParseResult``: the layout function shared by html / xlsx / docx / pdf.
+"""``Document`` -> ``ParseResult``: the layout every document format (html / xlsx / docx / pdf) goes
+through once its reader (``ingestion/formats``) has made the ``Document``.
 
 1. A ``LineLedger`` over ``Document.lines``.
 2. Script: if the document is printed in Traditional characters, every cell and paragraph is
@@ -101,7 +102,7 @@ def _trailing_notes(view_rows: list[GridRow], idx: list[int], spec) -> list[int]
     return out
 
 
-def _add_reader_flags(doc: Document, originals: list[GridRow], chunk: list[GridRow], t_rows: list[TaskRow]) -> None:
+def _add_reader_flags(originals: list[GridRow], chunk: list[GridRow], t_rows: list[TaskRow]) -> None:
     """Give each task row the flags its reader put on its grid row. rows_from_grid makes one task
     row per data row (after the header, not a section heading, not empty), in order."""
     data = [o for o, v in zip(originals[1:], chunk[1:], strict=False) if not is_section_heading(v.cells) and any(c.strip() for c in v.cells)]
@@ -111,7 +112,7 @@ def _add_reader_flags(doc: Document, originals: list[GridRow], chunk: list[GridR
         by_span = {(o.line_start, o.line_end): o for o in originals}
         pairs = [(by_span[(r.line_start, r.line_end)], r) for r in t_rows if (r.line_start, r.line_end) in by_span]
     for g, r in pairs:
-        for flag in doc.flags_of(g):
+        for flag in g.flags:
             if flag not in r.flags:
                 r.flags.append(flag)
 
@@ -186,7 +187,7 @@ def parse_document(doc: Document, spec, layout: str) -> ParseResult:
             t_rows, t_headers = rows_from_grid(chunk, spec, ledger, table_no=table_no, empty_inherits=False)
             header_cells = grid[start].cells
             headers[table_no] = [(header_cells[k] if k < len(header_cells) else c, r) for k, (c, r) in enumerate(t_headers)]
-            _add_reader_flags(doc, [grid[i] for i in idx], chunk, t_rows)
+            _add_reader_flags([grid[i] for i in idx], chunk, t_rows)
             rows.extend(t_rows)
 
     if traditional:
