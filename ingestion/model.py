@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 # The status enum of the mart contract: what every printed status word and every inference maps to.
 # dbt (dbt_project.yml vars.statuses) and the GX suites check against it (tests/test_vocabularies.py).
 STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
+# How the mart's status was decided (dbt int_task_status): printed, inferred from the text, neither.
+STATUS_METHODS = ("reported", "inferred", "none")
 
 # Canonical column roles. Header names map onto these (see ingestion/columns.py).
 ROLES = (
@@ -46,6 +48,45 @@ FURNITURE_KINDS = (
 )
 
 
+# Row flags: what a parser or reader says about a row (``TaskRow.flags``, the mart's ``flags``).
+# Every flag raised anywhere is listed here (tests/test_vocabularies.py checks the code and the
+# seeds against it); a flag ending in '_' or ':' takes a column role after it.
+FLAGS: dict[str, str] = {
+    # cells and columns (grid mapper, cell_lines)
+    "inherited_": "a rowspanned cell of this role, copied from the row above (inherited_lead_units …)",
+    "missing_": "no cell of this role and nothing above to inherit it from",
+    "no_cell:": "cell_lines: the header has this column but the row printed no cell for it",
+    "inherited_task": "cell_lines: a continuation sub-row carrying its parent's task text",
+    "extra_cells": "more cells than header columns; the surplus is joined into the last column",
+    "short_row": "fewer cells than header columns, more than rowspans explain",
+    "unmapped_column": "a column with no known role; its text is kept in remark under its header",
+    "merged_cell": "reader: a cell merged down from the row above (HTML rowspan, xlsx/docx merges)",
+    "split_across_pages": "reader (PDF): a row continued on the next page, joined",
+    "labelled_cells": "labelled layout: cells came from labels (【完成情况】…), not columns",
+    # 序号
+    "seq_blank": "the 序号 cell is empty",
+    "seq_not_integer": "the 序号 cell is not a number (kept in remark)",
+    "seq_gap": "the 序号 skips numbers (followed up to cell_lines.MAX_SEQ_GAP)",
+    "seq_missing": "labelled layout: an item without a number",
+    "seq_not_clean": "narrative: item numbers do not count up cleanly, so task_seq is None",
+    # narrative
+    "narrative_item": "narrative: a numbered work item",
+    "narrative_paragraph": "narrative: a paragraph opening with a heading sentence",
+    "fragment_start": "narrative: text before the first marker, the tail of an item cut off before it",
+    "no_section_context": "narrative: no chapter says whether this is progress, plan or problem",
+    "forward_plan": "narrative: under a plan chapter; text in remark, not progress",
+    "problem_statement": "narrative: a problem or shortcoming; text in remark, not progress",
+    "masked_figures": "figures printed masked (xx, ***), never read as numbers",
+    "figures_missing": "figures deleted outright (共个, 约万元)",
+}
+
+
+def is_known_flag(flag: str) -> bool:
+    if flag in FLAGS:
+        return True
+    return any(flag.startswith(p) and flag[len(p):] in ROLES for p in FLAGS if p.endswith(("_", ":")))
+
+
 @dataclass
 class TaskRow:
     """One printed task row (or continuation sub-row) of one table, cells by canonical role."""
@@ -69,8 +110,8 @@ class TaskRow:
     # Cells as printed (before splitting units), for audit and re-parsing.
     lead_units_raw: str | None = None
     cooperating_units_raw: str | None = None
-    # Free-form flags a parser raises about this row, e.g. 'inherited_lead_units',
-    # 'masked_figures', 'narrative_item', 'seq_inferred'.
+    # What a parser raises about this row, e.g. 'inherited_lead_units', 'masked_figures',
+    # 'narrative_item': one of FLAGS.
     flags: list[str] = field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
--- Status cells whose word seeds/status_vocabulary.csv does not know: such rows get status
+-- Status cells whose word ingestion/data/status_vocabulary.csv does not know (or marks ambiguous): such rows get status
 -- 'unknown' (method 'reported'). Warns with the words and how often they occur, so the
 -- vocabulary can be extended.
 {{ config(severity='warn') }}

@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from ingestion import units
 from ingestion.furniture import is_page_chrome
 from ingestion.layouts.grid import is_heading_text
+from ingestion.normalize.vocabulary import is_status_word
 
 _EDGE_SPACES = " \t\r\u00a0\u3000\ufeff"
 _HAN = r"\u4e00-\u9fff"
@@ -47,12 +48,6 @@ _NUMBERED = re.compile(r"^(\d{1,2})[.．、](?!\d)")
 _PERSON = re.compile(rf"^[{_HAN}]{{2,3}}(?:[、,,][{_HAN}]{{2,3}})*$")
 _SENTENCE_PUNCT = re.compile(r"[。,,;;::!?!?%%]")
 _ANY_PUNCT = re.compile(r"[。,,;;::!?!?%%、“”\"'《》()()\d.．\-—]")
-# Status cells as printed. Truncated forms ('序时推') occur when the export cuts a cell.
-STATUS_WORDS = re.compile(
-    r"^(已完成|完成|基本完成|未完成|序时推进?|按序时推进|序时|正常推进|推进中|进行中|持续推进|"
-    r"超序时(推进)?|超额完成|提前完成|滞后(推进)?|进度滞后|未达序时(进度)?|未达到序时(进度)?|"
-    r"达到?序时(进度)?|不适用|——|—|-|/)$"
-)
 
 
 def seq_value(text: str) -> int | None:
@@ -94,11 +89,9 @@ def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
 
 @lru_cache(maxsize=65536)
 def _is_status_word(key: str) -> bool:
-    # the shared vocabulary (dbt_project/seeds/status_vocabulary.csv) knows every word the mart
-    # maps; the regex adds the truncated forms an export leaves ('序时推')
-    from ingestion.normalize.vocabulary import normalise_reported
-
-    return bool(STATUS_WORDS.match(key)) or normalise_reported(key) not in (None, "unknown")
+    # one vocabulary (ingestion/data/status_vocabulary.csv) for the parser and the mart; it
+    # lists the truncated forms an export leaves ('序时推') too
+    return is_status_word(key)
 
 
 @lru_cache(maxsize=65536)

@@ -1,7 +1,8 @@
 """Headline indicators (地区生产总值, 规上工业增加值, 固定资产投资 …): target from the task / period
 target, actual from the progress text, and whether the target was met.
 
-The indicator list is data: ``dbt_project/seeds/indicator_definitions.csv`` (code, name, pattern).
+The indicator list is data: ``ingestion/data/indicator_definitions.csv`` (code, name, pattern); read
+only here (an edit needs a re-ingest).
 A row is a headline row for an indicator when a clause of its task *begins* with the indicator
 (after words like 确保/力争/全年), so '实现营业收入、工业产值、固定资产投资增长20%' (a zone's own
 figures) is not taken for the region's 固定资产投资.
@@ -14,11 +15,11 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from ingestion import DATA_DIR
 from ingestion.normalize import figures
 from ingestion.normalize.status import above_average
-from ingestion.registry import REPO_ROOT
 
-DEFINITIONS_CSV = REPO_ROOT / "dbt_project" / "seeds" / "indicator_definitions.csv"
+DEFINITIONS_CSV = DATA_DIR / "indicator_definitions.csv"
 
 
 @dataclass(frozen=True)

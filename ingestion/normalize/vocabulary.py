@@ -1,8 +1,11 @@
 """Printed status words -> the status enum.
 
-The single source of truth is ``dbt_project/seeds/status_vocabulary.csv`` (columns word,status,note):
-dbt loads it as a seed to map ``status_reported``, and this module reads the same file so that the
-preview tools and the Python side agree with the mart. A source's ``spec.status_words`` extend it.
+The single source of truth is ``ingestion/data/status_vocabulary.csv`` (columns word,status,note),
+read only here: ingestion writes the normalised status into ``raw.row_signals.status_reported_norm``
+and dbt uses that, so an edit needs a re-ingest (``make run``), not only a dbt build. The layouts'
+"is this cell a status" test (``is_status_word``) reads the same words. A source's
+``spec.status_words`` extend it. A word whose status is ``unknown`` is known to be ambiguous: it is
+recognised as a status cell but maps to ``unknown`` unless the source's ``status_words`` decide.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from ingestion import DATA_DIR
 from ingestion.model import STATUS_ENUM
-from ingestion.registry import REPO_ROOT
 
-VOCABULARY_CSV = REPO_ROOT / "dbt_project" / "seeds" / "status_vocabulary.csv"
+VOCABULARY_CSV = DATA_DIR / "status_vocabulary.csv"
 
 # Whitespace of every kind a web page leaves in a cell (nbsp, ideographic space, zero-width).
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -63,6 +66,12 @@ def _load(path: str) -> dict[str, str]:
 def vocabulary(path: Path | str = VOCABULARY_CSV) -> dict[str, str]:
     """Matching key -> status, from the seed CSV."""
     return dict(_load(str(path)))
+
+
+def is_status_word(word: str | None) -> bool:
+    """A word the vocabulary knows (whatever its status): what a status cell may hold."""
+    key = clean(word)
+    return bool(key) and key in _load(str(VOCABULARY_CSV))
 
 
 def normalise_reported(word: str | None, extra: dict[str, str] | None = None) -> str | None:

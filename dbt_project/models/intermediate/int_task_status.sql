@@ -1,5 +1,5 @@
 -- Status precedence per task row: a non-empty status cell, as ingestion normalised it
--- (raw.row_signals.status_reported_norm: the vocabulary seed, the source's own status_words,
+-- (raw.row_signals.status_reported_norm: ingestion/data/status_vocabulary.csv, the source's own status_words,
 -- Traditional folded to Simplified; 'unknown' for a word the vocabulary does not know), gives
 -- method 'reported'; otherwise the status inferred from the text when it is not 'unknown'
 -- (method 'inferred'); else 'unknown' / 'none'. The normalisation has one implementation, in
