@@ -18,12 +18,12 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
-from ingestion import model
+from ingestion import model, periods
 
 # The vocabularies of ingestion.model (one home; dbt_project.yml vars are checked against it).
 STATUS_ENUM = list(model.STATUS_ENUM)
 STATUS_METHODS = list(model.STATUS_METHODS)
-PERIOD_LABEL_RE = r"^\d{4}(?:-(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])))?$"
+PERIOD_LABEL_RE = periods.LABEL_RE
 REGION_CODE_RE = r"^\d{6}$"
 WARN = {"severity": "warn"}
 

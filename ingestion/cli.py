@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from ingestion import periods
 from ingestion.registry import (
     DEFAULT_SOURCES_DIR,
     REPO_ROOT,
@@ -44,29 +45,7 @@ def _fail(msg: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-# ---------------------------------------------------------------- period / region parsing
-_PERIOD_PATTERNS = [
-    (re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE), lambda m: {"year": int(m[1]), "quarter": int(m[2])}),
-    (re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE), lambda m: {"year": int(m[1]), "half": int(m[2])}),
-    (re.compile(r"^(\d{4})-?M(\d{1,2})$", re.IGNORECASE), lambda m: {"year": int(m[1]), "month": int(m[2])}),
-    (re.compile(r"^(\d{4})$"), lambda m: {"year": int(m[1]), "annual": True}),
-    (re.compile(r"^(\d{4})年?([一二三四1-4])季度$"), lambda m: {"year": int(m[1]), "quarter": "一二三四".find(m[2]) + 1 or int(m[2])}),
-    (re.compile(r"^(\d{4})年?(上|下)半年$"), lambda m: {"year": int(m[1]), "half": 1 if m[2] == "上" else 2}),
-    (re.compile(r"^(\d{4})年?(?:1-)?(\d{1,2})月$"), lambda m: {"year": int(m[1]), "month": int(m[2])}),
-    (re.compile(r"^(\d{4})年?(?:全年|年度)?$"), lambda m: {"year": int(m[1]), "annual": True}),
-]
-
-
-def parse_period(text: str) -> dict:
-    """'2024-Q4', '2024-H1', '2024-M11', '2024', '2024年四季度', '2024年上半年', '2024年1-11月'."""
-    t = text.strip().replace(" ", "")
-    for pattern, build in _PERIOD_PATTERNS:
-        m = pattern.match(t)
-        if m:
-            return build(m)
-    raise ValueError(f"period {text!r} not understood; use e.g. 2024-Q4, 2024-H1, 2024-M11 or 2024")
-
-
+# ---------------------------------------------------------------- region parsing
 def parse_region(text: str) -> dict:
     """'安徽省淮北市相山区' -> {'province': '安徽省', 'city': '淮北市', 'county': '相山区'} via cpca."""
     from ingestion import regions
@@ -217,7 +196,7 @@ def add(
 
     try:
         region_d = parse_region(region)
-        period_d = parse_period(period)
+        period_d = periods.parse_printed(period)
         sid = source_id or _slug(region_d, period_d)
     except Exception as e:  # noqa: BLE001
         _fail(str(e))

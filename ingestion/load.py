@@ -35,12 +35,24 @@ create table if not exists raw.sources (
     county varchar,
     region_code varchar,
     period_label varchar,
+    period_type varchar,
+    period_year integer,
+    period_no integer,
+    period_start date,
+    period_end date,
+    period_end_month integer,
+    elapsed_share double,
     publisher varchar,
     published date,
     url varchar,
     unknown_reason varchar,
     total_lines integer,
     row_count integer,
+    -- line coverage (ingestion.model.ParseResult.coverage, the one implementation): lines in a
+    -- row's span, furniture, quarantine; mart.source_coverage selects these
+    row_lines integer,
+    furniture_lines integer,
+    quarantined_lines integer,
     loaded_at timestamp
 );
 create table if not exists raw.task_rows (
@@ -184,6 +196,7 @@ def write_source(
         "cooperating_units_raw", "leader", "responsible_person", "status_reported", "remark", "flags",
         "line_start", "line_end",
     ]
+    cov = result.coverage()
     frames = {
         "raw.task_rows": _frame(rows, row_cols),
         "raw.furniture": _frame(
@@ -209,6 +222,8 @@ def write_source(
         ),
         "raw.sources": pd.DataFrame(
             [{**source_meta, "total_lines": result.total_lines, "row_count": len(result.rows),
+              "row_lines": cov.row_lines, "furniture_lines": cov.furniture_lines,
+              "quarantined_lines": cov.quarantined_lines,
               "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}]
         ),
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingestion import load, regions
+from ingestion import load, periods, regions
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
@@ -53,7 +53,7 @@ def source_meta(src: RegisteredSource, parsed: ParsedSource) -> tuple[dict, list
         "city": j.city if j else None,
         "county": j.county if j else None,
         "region_code": region_code,
-        "period_label": spec.period.label if spec.period else None,
+        **periods.raw_columns(spec.period.span if spec.period else None),
         "publisher": spec.publisher,
         "published": spec.published,
         "url": spec.url,

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingestion import layouts
+from ingestion import layouts, periods
 from ingestion.errors import FieldProblem, RegistryError
 from ingestion.model import ROLES, STATUS_ENUM
 
@@ -66,14 +66,13 @@ class Period(_Strict):
         return self
 
     @property
+    def span(self) -> periods.Span:
+        """Label, dates and elapsed share (ingestion.periods, the one implementation)."""
+        return periods.span(self.year, self.quarter, self.half, self.month, self.annual)
+
+    @property
     def label(self) -> str:
-        if self.quarter:
-            return f"{self.year}-Q{self.quarter}"
-        if self.half:
-            return f"{self.year}-H{self.half}"
-        if self.month:
-            return f"{self.year}-M{self.month:02d}"
-        return f"{self.year}"
+        return self.span.label
 
 
 class SourceSpec(_Strict):

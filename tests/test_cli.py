@@ -2,11 +2,10 @@
 
 import shutil
 
-import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ingestion.cli import app, parse_period, parse_region
+from ingestion.cli import app, parse_region
 from ingestion.registry import load_registry
 
 from .conftest import SOURCES, seed_path
@@ -18,21 +17,6 @@ NEW_CITY = """某区2024年三季度重点工作推进情况
 1 | 新建5G基站100个 | 区经信局 | 三季度完成80个 | 已建成82个。 | 达序推进 |
 2 | 完成老旧小区改造10个 | 区住建局 | 三季度开工10个 | 已开工6个。 | 差一点 |
 """
-
-
-@pytest.mark.parametrize(
-    "text,expected",
-    [
-        ("2024-Q4", {"year": 2024, "quarter": 4}),
-        ("2024年四季度", {"year": 2024, "quarter": 4}),
-        ("2024年上半年", {"year": 2024, "half": 1}),
-        ("2024-M11", {"year": 2024, "month": 11}),
-        ("2024年1-11月", {"year": 2024, "month": 11}),
-        ("2024", {"year": 2024, "annual": True}),
-    ],
-)
-def test_parse_period(text, expected):
-    assert parse_period(text) == expected
 
 
 def test_parse_region_names_and_code():

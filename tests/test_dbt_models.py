@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion import periods
 from ingestion.load import write_source
 from ingestion.model import FurnitureLine, ParseResult, QuarantinedLine, SourceIssue, StatedTotal, TaskRow
 
@@ -68,6 +69,7 @@ REGIONS = {
 
 
 def _meta(source_id: str, region_code: str | None, period_label: str | None, layout: str) -> dict:
+    span = periods.span(**periods.parse_printed(period_label)) if period_label else None
     return {
         "source_id": source_id,
         "source_file": f"data/sources/{source_id}/bulletin.txt",
@@ -79,7 +81,7 @@ def _meta(source_id: str, region_code: str | None, period_label: str | None, lay
         "city": None,
         "county": None,
         "region_code": region_code,
-        "period_label": period_label,
+        **periods.raw_columns(span),
         "publisher": None,
         "published": None,
         "url": None,

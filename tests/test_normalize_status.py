@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingestion import periods
 from ingestion.normalize import evaluate, figures, status
 from ingestion.normalize.status import conflict, infer, share_status
 from ingestion.registry import Period
@@ -28,7 +29,7 @@ def rule_of(task, target, progress, period):
     ],
 )
 def test_elapsed_share(period, share):
-    assert figures.elapsed_share(period) == share
+    assert periods.elapsed_share(period) == share
 
 
 # --- 1. the text states the schedule ---------------------------------------------------------------------

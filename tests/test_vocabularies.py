@@ -82,3 +82,21 @@ def test_every_flag_on_the_seeds_is_documented(registry):
 def test_flag_descriptions_exist():
     assert all(isinstance(d, str) and len(d) > 10 for d in FLAGS.values())
     assert Path(vocabulary.VOCABULARY_CSV).parent == DATA_DIR
+
+
+def _dbt_model_columns(model: str) -> dict[str, dict]:
+    """The columns of a dbt model as declared in whichever YAML under dbt_project/models has it."""
+    for path in (REPO / "dbt_project" / "models").rglob("*.yml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for m in doc.get("models", []):
+            if m["name"] == model:
+                return {c["name"]: c for c in m.get("columns", [])}
+    raise LookupError(model)
+
+
+def test_dbt_period_types_are_the_python_kinds():
+    from ingestion import periods
+
+    tests = _dbt_model_columns("dim_period")["period_type"]["data_tests"]
+    accepted = next(t["accepted_values"]["arguments"]["values"] for t in tests if isinstance(t, dict))
+    assert accepted == list(periods.KINDS)

@@ -33,29 +33,6 @@ def to_number(s: str) -> float | None:
         return None
 
 
-# --- period -------------------------------------------------------------------------------------
-
-def elapsed_share(period) -> float | None:
-    """Share of the year elapsed at the period's end (basis of 序时进度); None without a period.
-    Bulletins report cumulatively from January, so Q2 and H1 are both 0.5."""
-    if period is None:
-        return None
-    if getattr(period, "annual", False):
-        return 1.0
-    if getattr(period, "quarter", None):
-        return period.quarter / 4
-    if getattr(period, "half", None):
-        return period.half / 2
-    if getattr(period, "month", None):
-        return period.month / 12
-    return None
-
-
-def is_year_end(period) -> bool:
-    share = elapsed_share(period)
-    return share is not None and share >= 1.0
-
-
 # --- masked figures -----------------------------------------------------------------------------
 
 # Anonymised copies replace digits by x/X/*: 'xx个', 'x.x公里', '***.*万元', '增速*%'. A lone

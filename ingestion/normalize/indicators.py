@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from ingestion import DATA_DIR
+from ingestion import DATA_DIR, periods
 from ingestion.normalize import figures
 from ingestion.normalize.status import above_average
 
@@ -182,7 +182,7 @@ def extract(task: str | None, period_target: str | None, progress: str | None,
     """Headline indicators stated by one row: one record per indicator."""
     found = headline_clauses(task)
     progress = progress or ""
-    year_end = figures.is_year_end(period)
+    year_end = periods.is_year_end(period)
     out: list[Indicator] = []
     for d, clause in found:
         segment = actual_segment(d, progress)

@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingestion import periods
 from ingestion.normalize import figures
 
 AHEAD_MARGIN = 0.15  # a share this far above the elapsed share counts as 超序时 (ahead)
@@ -340,8 +341,8 @@ def infer(task: str | None, period_target: str | None, progress: str | None, per
     ctx = _Ctx(
         target_text="\n".join(t for t in (task, period_target) if t),
         progress=progress,
-        elapsed=figures.elapsed_share(period),
-        year_end=figures.is_year_end(period),
+        elapsed=periods.elapsed_share(period),
+        year_end=periods.is_year_end(period),
         shares=shares,
     )
     for _, fn in RULES:
