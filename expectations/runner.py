@@ -12,7 +12,7 @@ import math
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from expectations.suites import DATASETS, Dataset, context
+from ingestion.load import lock_path, wait_for_lock
 
 SAMPLE_SIZE = 5
 
@@ -74,11 +75,6 @@ class ValidationOutcome:
             out += f", {len(self.errors)} errors, {len(self.warnings)} warnings"
         return out + ")"
 
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["success"] = self.success
-        return d
-
 
 # ------------------------------------------------------------------------------- reading
 
@@ -91,22 +87,16 @@ def read_only(db_path: Path, timeout_s: float = 120.0) -> Iterator[duckdb.DuckDB
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path}: warehouse file does not exist (run the build first)")
-    lock_path = db_path.with_name(db_path.name + ".lock")
     deadline = time.monotonic() + timeout_s
     with contextlib.ExitStack() as stack:
         try:
-            lock = stack.enter_context(open(lock_path, "a"))
+            lock = stack.enter_context(open(lock_path(db_path), "a"))
         except OSError:
             lock = None  # read-only directory: no lock, rely on the retry below
-        while lock is not None:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{db_path}: a writer held the lock for {timeout_s:.0f}s") from None
-                time.sleep(0.2)
+        if lock is not None:
+            wait_for_lock(lock, shared=True, deadline=deadline,
+                          timeout_message=f"{db_path}: a writer held the lock for {timeout_s:.0f}s")
+            stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
         while True:
             try:
                 con = duckdb.connect(str(db_path), read_only=True)

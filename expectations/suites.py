@@ -278,6 +278,3 @@ DATASETS: dict[str, Dataset] = {
     )
 }
 
-
-def datasets_for_table(table: str) -> list[Dataset]:
-    return [d for d in DATASETS.values() if d.table == table]

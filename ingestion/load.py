@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import pandas as pd
@@ -112,7 +113,7 @@ create table if not exists raw.row_signals (
 create table if not exists raw.indicators (
     source_id varchar not null, table_no integer not null, row_no integer not null,
     indicator_code varchar not null, indicator_name varchar,
-    target_kind varchar,                     -- growth_pct / level / share_pct / rank / qualitative
+    target_kind varchar,                     -- ingestion.normalize.indicators.TARGET_KINDS
     target_value double, target_unit varchar, target_text varchar,
     actual_kind varchar, actual_value double, actual_unit varchar, actual_text varchar,
     met boolean,                             -- null when target or actual cannot be compared
@@ -143,22 +144,33 @@ PER_SOURCE_TABLES = (
 )
 
 
+def lock_path(db_path: Path) -> Path:
+    """The lock file beside the warehouse that writers (exclusive) and readers (shared) take."""
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def wait_for_lock(lock: IO[str], *, shared: bool, deadline: float, timeout_message: str) -> None:
+    """flock ``lock`` (shared for readers, exclusive for writers), retrying until ``deadline``
+    (time.monotonic); then TimeoutError(timeout_message). The one lock loop of the project."""
+    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+    while True:
+        try:
+            fcntl.flock(lock, mode)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(timeout_message) from None
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def writer(db_path: Path, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one way to write the warehouse: an exclusive lock file, then a short-lived connection."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    with open(lock_path, "w") as lock:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{db_path}: another writer held the lock for {timeout_s:.0f}s") from None
-                time.sleep(0.2)
+    with open(lock_path(db_path), "w") as lock:
+        wait_for_lock(lock, shared=False, deadline=time.monotonic() + timeout_s,
+                      timeout_message=f"{db_path}: another writer held the lock for {timeout_s:.0f}s")
         try:
             con = duckdb.connect(str(db_path))
             try:

@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from opencc import OpenCC
+
 from ingestion.model import ParseResult, SourceIssue, TaskRow
 
 MIN_CHANGED = 3
@@ -38,10 +40,14 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
-def _converter():
-    from opencc import OpenCC
-
+def _converter() -> OpenCC:
     return OpenCC("t2s")
+
+
+def t2s(text: str) -> str:
+    """OpenCC Traditional -> Simplified (may change the length; ``simplify`` keeps it). The one
+    converter of the package: the status vocabulary's matching key uses it too."""
+    return _converter().convert(text)
 
 
 @lru_cache(maxsize=20000)

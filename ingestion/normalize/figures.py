@@ -102,7 +102,11 @@ _TARGET = re.compile(
 _BARE = re.compile(rf"^(?:全年|预计|约|同比|累计)*(?P<neg>下降)?(?:增长)?\s*(?P<num>{NUM}){PCT}$")
 
 # Words that open a target clause but are not part of what is measured.
-_LEAD_WORDS = re.compile(r"^(?:确保|力争|争取|实现|推动|全年|全市|全区|全县|全镇|年度|持续|进一步|更大力度)+")
+# Words a target clause opens with before it names what it measures ('确保全年地区生产总值…'):
+# stripped to find the subject of a growth target and the indicator a task clause begins with.
+LEAD_WORDS = re.compile(
+    r"^(?:确保|力争|争取|实现|推动|推进|全年|全市|全区|全县|全镇|年度|持续|进一步|我市|我区|更大力度)+"
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,6 @@ class Growth:
     text: str
     start: int
     context: str  # the words before the figure in its sentence: what grew
-    qualifier: str | None = None
     subject: str = ""  # for targets: the measured thing, e.g. '地区生产总值'
 
 
@@ -176,8 +179,8 @@ def growth_targets(text: str | None) -> list[Growth]:
         # '…收入52620元,增速6.5%': the clause before names what grows.
         if len(re.sub(r"[\d.%%\s元万亿]", "", clause)) < 2 and len(cuts) >= 1:
             clause = head[(cuts[-2] if len(cuts) >= 2 else 0): cuts[-1] - 1]
-        subject = _LEAD_WORDS.sub("", re.split(r"[、和及与]", clause)[-1]).strip()
-        out.append(Growth(v, m.group(0), m.start(), clause, m.group("qual"), subject))
+        subject = LEAD_WORDS.sub("", re.split(r"[、和及与]", clause)[-1]).strip()
+        out.append(Growth(v, m.group(0), m.start(), clause, subject))
     return out
 
 
@@ -247,6 +250,6 @@ def counts(text: str | None) -> list[Count]:
             v *= 1e4
         head = (text or "")[max(0, m.start() - 14): m.start()]
         cuts = [x.end() for x in CLAUSE_SPLIT.finditer(head)]
-        key = _LEAD_WORDS.sub("", head[cuts[-1]:] if cuts else head)
+        key = LEAD_WORDS.sub("", head[cuts[-1]:] if cuts else head)
         out.append(Count(v, m.group("unit"), m.group(0), m.start(), key))
     return out

@@ -38,15 +38,21 @@ def definitions() -> tuple[Definition, ...]:
         )
 
 
+# What a target states, in the order a row's per-kind readings are merged (the first wins), and
+# what an actual states. raw.indicators / mart.indicator_progress document these values.
+TARGET_KINDS = ("growth_pct", "above_provincial_average", "level", "qualitative")
+ACTUAL_KINDS = ("growth_pct", "level", "share_pct")
+
+
 @dataclass
 class Indicator:
     indicator_code: str
     indicator_name: str
-    target_kind: str  # growth_pct / level / above_provincial_average / qualitative
+    target_kind: str  # one of TARGET_KINDS
     target_value: float | None
     target_unit: str | None
     target_text: str | None
-    actual_kind: str | None = None  # growth_pct / level / share_pct
+    actual_kind: str | None = None  # one of ACTUAL_KINDS
     actual_value: float | None = None
     actual_unit: str | None = None
     actual_text: str | None = None
@@ -57,7 +63,6 @@ class Indicator:
         return asdict(self)
 
 
-_LEAD = re.compile(r"^(?:确保|力争|争取|实现|推动|推进|全年|全市|全区|全县|年度|我市|我区|更大力度)+")
 _CLAUSE = re.compile(r"[,,;;。\n]")
 
 
@@ -70,7 +75,7 @@ def headline_clauses(task: str | None) -> list[tuple[Definition, str]]:
     out: list[tuple[Definition, str]] = []
     seen: set[str] = set()
     for clause in _clauses(task):
-        body = _LEAD.sub("", clause)
+        body = figures.LEAD_WORDS.sub("", clause)
         for d in definitions():
             if d.pattern.match(body):
                 if d.code not in seen:
@@ -195,13 +200,12 @@ def extract(task: str | None, period_target: str | None, progress: str | None,
 
 
 # One record per (row, indicator): the mart keys indicator_progress on it. The growth target leads.
-_KIND_ORDER = ("growth_pct", "above_provincial_average", "level", "qualitative")
 
 
 def _merge(per_kind: list[Indicator]) -> Indicator:
     """'收入52620元, 增速6.5%' vs '51625元, 增速4.4%': the lead kind's figures, both texts, and met
     only when every comparable target was met (None when none could be compared)."""
-    per_kind = sorted(per_kind, key=lambda i: _KIND_ORDER.index(i.target_kind))
+    per_kind = sorted(per_kind, key=lambda i: TARGET_KINDS.index(i.target_kind))
     lead = per_kind[0]
     if len(per_kind) == 1:
         return lead

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingestion import DATA_DIR
+from ingestion.formats import script
 from ingestion.model import STATUS_ENUM
 
 VOCABULARY_CSV = DATA_DIR / "status_vocabulary.csv"
@@ -27,13 +28,6 @@ _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # A cell that is only dashes of any width means "nothing due": fold the variants onto one key.
 _END_PUNCT = re.compile(r"^[。.,,;;::、!!]+|[。.,,;;::、!!]+$")
 _DASHES = re.compile(r"^[-—–―─－~～]+$")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
 
 
 def clean(word: str | None) -> str:
@@ -46,7 +40,7 @@ def clean(word: str | None) -> str:
         return ""
     if _DASHES.match(w):
         return "—"
-    return _t2s().convert(w)
+    return script.t2s(w)
 
 
 @lru_cache(maxsize=4)
