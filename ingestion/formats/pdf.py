@@ -28,12 +28,12 @@ from pathlib import Path
 
 from ingestion.errors import FormatError
 from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.furniture import is_page_number
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow, header_roles, parse_seq
 
 _SENTENCE_END = re.compile(r"[。;;!!??::]$")
 _ITEM_START = re.compile(r"^\s*(?:\d{1,3}[.、.)]|[((][一二三四五六七八九十\d]{1,3}[))]|[一二三四五六七八九十]{1,3}、)")
-_PAGE_CHROME = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*[,,/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$")
 _TOL = 1.5
 
 
@@ -69,7 +69,7 @@ def _encrypted(e: BaseException) -> bool:
 
 
 def _is_chrome(text: str) -> bool:
-    return bool(_PAGE_CHROME.match(text))
+    return is_page_number(text, bare_number=True)
 
 
 def _resolve(table) -> tuple[list[list[str]], list[bool]]:

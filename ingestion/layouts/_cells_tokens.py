@@ -132,19 +132,10 @@ def is_short(text: str, limit: int = 6) -> bool:
 # --- page furniture --------------------------------------------------------------------------
 
 ATTACHMENT_LABEL = re.compile(r"^(附件\s*\d*\s*[::]?.{0,60}|附表\s*\d*|\d{1,2})$")
-CAPTION = re.compile(r"(表|清单|一览)\s*([((][^))]*[))])?$")
 
 
 def is_metadata(text: str) -> bool:
     return is_page_chrome(text)
-
-
-def is_caption(text: str) -> bool:
-    return (
-        len(text) <= 80
-        and bool(CAPTION.search(text))
-        and not _SENTENCE_PUNCT.search(re.sub(r"[((][^))]*[))]", "", text))
-    )
 
 
 def is_attachment_label(text: str) -> bool:

@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from ingestion import units
 from ingestion.columns import finalise_roles, is_header_cell, normalise_header, role_for_header
 from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
+from ingestion.furniture import is_caption
 from ingestion.layouts._cells_tokens import (
     Token,
     is_attachment_label,
-    is_caption,
     is_metadata,
     is_section_heading,
     seq_value,

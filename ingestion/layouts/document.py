@@ -24,17 +24,14 @@ through once its reader (``ingestion/formats``) has made the ``Document``.
 
 from __future__ import annotations
 
-import re
 
 from ingestion.columns import normalise_header
 from ingestion.formats import Document
 from ingestion.formats import script as script_mod
-from ingestion.furniture import is_page_chrome
+from ingestion.furniture import is_caption, is_page_chrome, is_page_number
 from ingestion.layouts.grid import GridRow, header_roles, is_section_heading, parse_seq, rows_from_grid
 from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
 
-_CAPTION = re.compile(r"(情况|汇总|清单|台账|一览)表|重点工作.{0,12}(完成|进展|落实|推进)情况|^附件\s*\d*\s*[::]?\s*$|^附表")
-_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页.*|\d{1,4}\s*/\s*\d{1,4})\s*$")
 
 
 def classify_text(text: str, before_tables: bool, first: bool) -> str:
@@ -42,9 +39,9 @@ def classify_text(text: str, before_tables: bool, first: bool) -> str:
     t = text.strip()
     if not t:
         return "blank"
-    if _PAGE_NO.match(t) or is_page_chrome(t):
+    if is_page_number(t) or is_page_chrome(t):
         return "metadata"
-    if _CAPTION.search(t) and len(t) <= 80 and not re.search(r"[。;;!!??]$", t):
+    if is_caption(t):
         return "title"
     if first and before_tables and len(t) <= 60:
         return "title"
