@@ -42,6 +42,37 @@ NEG = -1e9
 MAX_CELL_LINES = 60
 MAX_TABLE_CELL_LINES = 30  # the same for align_table, which runs over a whole table body
 
+# --- per-cell plausibility scores ---------------------------------------------------------------
+# Log-odds-like points: positive = this looks like a cell of the column, negative = unlikely. Only
+# differences matter (the segmentation maximises the sum); the magnitudes were set by reading the
+# seed layouts, and tests/test_layout_cell_lines.py pins the rows they produce.
+EXTRA_LINE_ONE_LINE_CELL = -4.0  # each line beyond the first in a one-line cell (person, status)
+PERSON_NAME = 3.0  # a person cell that reads as a name
+PERSON_IS_UNIT = -4.0  # a unit name in a person column: likelier the unit cell after a dropped person
+PERSON_SHORT = 0.5  # short text of no clear kind
+PERSON_OTHER = -3.0
+UNIT_LINE = 1.5  # per line of a unit cell: a whole unit name
+UNIT_FRAGMENT_LINE = 0.5  # ... a piece of a unit name broken over lines
+UNIT_FOREIGN_LINE = -4.0  # ... a line that is no part of a unit name
+UNIT_UNFINISHED = -3.0  # the cell's lines joined do not end like a unit name (局, 委, 中心 …)
+STATUS_WORD = 3.0  # a status cell holding a status word (the vocabulary or the source's words)
+STATUS_SHORT = 0.5
+STATUS_OTHER = -2.0
+REMARK_IS_UNIT = 0.0  # a unit name in the remark column: likelier the next sub-row's lead unit
+REMARK_TEXT = 0.5
+EXTRA_LINE_REMARK = -3.0
+TASK_CELL = 2.0  # a task cell: group title line(s) + one task line
+TASK_TITLE_BONUS = 0.5  # prefer 'title, task' over 'title as the task, task line pushed right'
+EXTRA_LINE_TASK = -3.0  # each task line beyond one
+PERIOD_TARGET_CELL = 1.0
+PERIOD_TARGET_BREAK = -3.0  # a later line that does not continue the target's numbered list
+FOREIGN_LINE = -2.0  # a later line of a paragraph cell that looks like another column's cell
+PROGRESS_CELL = 1.0
+PROGRESS_PARAGRAPH = 0.3  # per paragraph: progress cells are the long ones
+PROGRESS_LIST_RESTART = -2.0  # a numbered list restarting at 1: a new cell began
+OTHER_CELL = 0.5  # a column of no scored role
+EXTRA_LINE_OTHER = -1.0
+
 # Roles that belong to the task as a whole and are not repeated by a continuation sub-row.
 TASK_LEVEL_ROLES = ("seq", "category", "task")
 
@@ -67,14 +98,17 @@ def score_cell(role: str, toks: Sequence[Token], status_words: dict[str, str] | 
 
 
 def _one_line(body: list[str], first: float) -> float:
-    return first - 4.0 * (len(body) - 1)
+    return first + EXTRA_LINE_ONE_LINE_CELL * (len(body) - 1)
 
 
 def _score_person(body, _sw) -> float:
     s = body[0]
     # A unit name here is likelier a unit cell after a dropped person cell (MISSING costs less).
     first = (
-        3.0 if is_person(s) else -4.0 if is_unit(s) or is_unit_fragment(s) else 0.5 if is_short(s) else -3.0
+        PERSON_NAME if is_person(s)
+        else PERSON_IS_UNIT if is_unit(s) or is_unit_fragment(s)
+        else PERSON_SHORT if is_short(s)
+        else PERSON_OTHER
     )
     return _one_line(body, first)
 
@@ -82,19 +116,18 @@ def _score_person(body, _sw) -> float:
 def _score_units(body, _sw) -> float:
     total = 0.0
     for s in body:
-        total += 1.5 if is_unit(s) else 0.5 if is_unit_fragment(s) else -4.0
+        total += UNIT_LINE if is_unit(s) else UNIT_FRAGMENT_LINE if is_unit_fragment(s) else UNIT_FOREIGN_LINE
     joined = "".join(body).replace(" ", "").replace("\u00a0", "")
-    return total if units.ends_like_unit(joined) else total - 3.0
+    return total if units.ends_like_unit(joined) else total + UNIT_UNFINISHED
 
 
 def _score_status(body, sw) -> float:
     s = body[0]
-    return _one_line(body, 3.0 if is_status(s, sw) else 0.5 if is_short(s) else -2.0)
+    return _one_line(body, STATUS_WORD if is_status(s, sw) else STATUS_SHORT if is_short(s) else STATUS_OTHER)
 
 
 def _score_remark(body, _sw) -> float:
-    # A unit name here is more likely the next sub-row's lead unit than a remark.
-    return (0.0 if is_unit(body[0]) else 0.5) - 3.0 * (len(body) - 1)
+    return (REMARK_IS_UNIT if is_unit(body[0]) else REMARK_TEXT) + EXTRA_LINE_REMARK * (len(body) - 1)
 
 
 def _score_task(body, _sw) -> float:
@@ -104,45 +137,45 @@ def _score_task(body, _sw) -> float:
     while titles < len(body) - 1 and is_title_like(body[titles]):
         titles += 1
     rest = len(body) - titles
-    return 2.0 + (0.5 if titles else 0.0) - 3.0 * (rest - 1)
+    return TASK_CELL + (TASK_TITLE_BONUS if titles else 0.0) + EXTRA_LINE_TASK * (rest - 1)
 
 
 def _score_period_target(body, sw) -> float:
     """Period target = ONE line, or a numbered list 1., 2., … that continues without restarting.
     (Where target and progress are both free text this is the boundary rule: the progress cell
     starts at the first line that is neither the target line nor the next item of its list.)"""
-    score = 1.0 + _foreign_lines(body, sw)
+    score = PERIOD_TARGET_CELL + _foreign_lines(body, sw)
     prev = numbered_paragraph(body[0])
     for s in body[1:]:
         n = numbered_paragraph(s)
         if n is not None and prev is not None and n == prev + 1:
             prev = n
         else:
-            score -= 3.0
+            score += PERIOD_TARGET_BREAK
     return score
 
 
 def _foreign_lines(body: list[str], sw) -> float:
     """Penalty for later lines of a paragraph cell that look like another column's cell (a status
     word, a unit name, a person's name): the paragraph cell most likely ended before them."""
-    return -2.0 * sum(1 for s in body[1:] if is_status(s, sw) or is_unit(s) or is_person(s))
+    return FOREIGN_LINE * sum(1 for s in body[1:] if is_status(s, sw) or is_unit(s) or is_person(s))
 
 
 def _score_progress(body, sw) -> float:
     """Any number of paragraphs; a numbered list that restarts at 1 means a new cell began."""
-    score = 1.0 + 0.3 * len(body) + _foreign_lines(body, sw)
+    score = PROGRESS_CELL + PROGRESS_PARAGRAPH * len(body) + _foreign_lines(body, sw)
     seen_number = False
     for s in body:
         n = numbered_paragraph(s)
         if n is not None:
             if seen_number and n == 1:
-                score -= 2.0
+                score += PROGRESS_LIST_RESTART
             seen_number = True
     return score
 
 
 def _score_other(body, _sw) -> float:
-    return 0.5 - 1.0 * (len(body) - 1)
+    return OTHER_CELL + EXTRA_LINE_OTHER * (len(body) - 1)
 
 
 _ROLE_SCORERS: dict[str, Callable] = {
