@@ -22,6 +22,7 @@ overridable by ``spec.columns``), so a label means the same role a column header
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
@@ -67,111 +68,132 @@ def looks_labelled(lines: list[str]) -> bool:
     return hits >= 3
 
 
-def _finish(item: dict, spec: SourceSpec, rows: list[TaskRow], ledger: LineLedger) -> None:
-    cells: dict[str, list[str]] = item["cells"]
+@dataclass
+class _Item:
+    """A numbered item being read: its lines so far and the text under each role."""
 
-    def text(role: str) -> str | None:
-        paras = [p.strip() for p in cells.get(role, []) if p.strip()]
+    seq: int | None
+    start: int
+    end: int
+    category: str | None
+    cells: dict[str, list[str]] = field(default_factory=dict)
+
+    def text(self, role: str) -> str | None:
+        paras = [p.strip() for p in self.cells.get(role, []) if p.strip()]
         return "\n".join(paras) if paras else None
 
-    lead = cells.get("lead_units", [])
-    coop = cells.get("cooperating_units", [])
-    row = TaskRow(
-        table_no=1,
-        row_no=len(rows) + 1,
-        task_seq=item["seq"],
-        sub_seq=1,
-        line_start=item["start"],
-        line_end=item["end"],
-        category=item["category"] or text("category"),
-        task_text=text("task"),
-        period_target=text("period_target"),
-        progress_text=text("progress"),
-        lead_units=units.split_units(lead),
-        cooperating_units=units.split_units(coop),
-        leader=text("leader"),
-        responsible_person=text("responsible_person"),
-        status_reported=text("status"),
-        remark=text("remark"),
-        lead_units_raw="\n".join(lead) or None,
-        cooperating_units_raw="\n".join(coop) or None,
-        flags=["labelled_cells"] + (["seq_missing"] if item["seq"] is None else []),
-    )
-    rows.append(row)
-    ledger.row(range(item["start"], item["end"] + 1))
+    def to_row(self, row_no: int) -> TaskRow:
+        lead = self.cells.get("lead_units", [])
+        coop = self.cells.get("cooperating_units", [])
+        return TaskRow(
+            table_no=1,
+            row_no=row_no,
+            task_seq=self.seq,
+            sub_seq=1,
+            line_start=self.start,
+            line_end=self.end,
+            category=self.category or self.text("category"),
+            task_text=self.text("task"),
+            period_target=self.text("period_target"),
+            progress_text=self.text("progress"),
+            lead_units=units.split_units(lead),
+            cooperating_units=units.split_units(coop),
+            leader=self.text("leader"),
+            responsible_person=self.text("responsible_person"),
+            status_reported=self.text("status"),
+            remark=self.text("remark"),
+            lead_units_raw="\n".join(lead) or None,
+            cooperating_units_raw="\n".join(coop) or None,
+            flags=["labelled_cells"] + (["seq_missing"] if self.seq is None else []),
+        )
+
+
+class _Reader:
+    """Reads the lines one by one: each non-blank line opens an item, is a label, a heading, or
+    continues the value above it (see the module docstring)."""
+
+    def __init__(self, lines: list[str], spec: SourceSpec):
+        self.ledger = LineLedger(lines)
+        self.overrides = spec.columns
+        self.without_seq = bool(spec.options.get("items_without_seq"))
+        self.rows: list[TaskRow] = []
+        self.item: _Item | None = None
+        self.role: str | None = None  # the role the next plain line continues
+        self.category: str | None = None
+        self.seen_roles: list[tuple[str, str]] = []
+        self.last_seq: int | None = None  # item numbering
+        self.last_para: int | None = None  # numbering of the paragraphs of the current value
+
+    def read(self, n: int, line: str) -> None:
+        lab = label_of(line, self.overrides)
+        start = None if lab else self._item_start(line)
+        if start is not None:
+            self._open(n, *start)
+        elif lab:
+            self._label(n, *lab)
+        elif is_heading_text(line, max_len=60):
+            self._close()
+            self.category = line.strip()
+            self.ledger.add_furniture(n, "section_heading")
+        elif self.item is not None and self.role is not None:
+            self.item.cells.setdefault(self.role, []).append(line.strip())
+            self.item.end = n
+        else:
+            self.ledger.add_furniture(n, "title" if not self.rows and n <= 3 else "preamble")
+
+    def _item_start(self, line: str) -> tuple[int | None, str] | None:
+        """A numbered line opens an item unless, inside a value, its number continues the value's
+        own paragraph numbering or does not continue the item numbering."""
+        start = item_start(line, self.overrides)
+        if start is None or self.item is None or self.role == "task":
+            return start
+        k = start[0]
+        paragraph = self.last_para is not None and k == self.last_para + 1
+        if paragraph or (self.last_seq is not None and k != self.last_seq + 1):
+            self.last_para = k
+            return None
+        return start
+
+    def _open(self, n: int, seq: int | None, rest: str) -> None:
+        self.last_seq, self.last_para = seq, None
+        self._close()
+        self.item, self.role = _Item(seq, n, n, self.category), "task"
+        if rest:
+            self.item.cells["task"] = [rest]
+
+    def _label(self, n: int, label: str, role: str, value: str) -> None:
+        if (label, role) not in self.seen_roles:
+            self.seen_roles.append((label, role))
+        if self.item is None and not self.without_seq:
+            self.ledger.add_quarantine(n, f"label {label!r} before the first numbered item")
+            return
+        if self.item is None or (self.without_seq and role in self.item.cells):
+            self._close()  # unnumbered items: a label seen again starts the next item
+            self.item = _Item(None, n, n, self.category)
+        self.role = role
+        p = ITEM.match(value)
+        self.last_para = int(p.group(1) or p.group(2)) if p else None
+        self.item.cells.setdefault(role, [])
+        if value:
+            self.item.cells[role].append(value)
+        self.item.end = n
+
+    def _close(self) -> None:
+        if self.item is not None:
+            self.rows.append(self.item.to_row(len(self.rows) + 1))
+            self.ledger.row(range(self.item.start, self.item.end + 1))
+            self.item = None
 
 
 def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
-    ledger = LineLedger(lines)
-    overrides = spec.columns
-    without_seq = bool(spec.options.get("items_without_seq"))
-    rows: list[TaskRow] = []
-    item: dict | None = None
-    role: str | None = None
-    category: str | None = None
-    seen_roles: list[tuple[str, str]] = []
-    last_seq: int | None = None  # item numbering
-    last_para: int | None = None  # numbering of the paragraphs of the current value
-
-    def new_item(n: int, seq: int | None) -> dict:
-        return {"seq": seq, "start": n, "end": n, "cells": {}, "category": category}
-
+    reader = _Reader(lines, spec)
     for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        lab = label_of(line, overrides)
-        start = None if lab else item_start(line, overrides)
-        if start is not None and item is not None and role != "task":
-            k = start[0]
-            paragraph = last_para is not None and k == last_para + 1
-            if paragraph or (last_seq is not None and k != last_seq + 1):
-                last_para, start = k, None
-        if start is not None:
-            last_seq, last_para = start[0], None
-            if item:
-                _finish(item, spec, rows, ledger)
-            seq, rest = start
-            item, role = new_item(n, seq), "task"
-            if rest:
-                item["cells"]["task"] = [rest]
-            continue
-        if lab:
-            label, lrole, value = lab
-            if (label, lrole) not in seen_roles:
-                seen_roles.append((label, lrole))
-            if item is None or (without_seq and lrole in item["cells"]):
-                if item is None and not without_seq:
-                    ledger.add_quarantine(n, f"label {label!r} before the first numbered item")
-                    continue
-                if item:
-                    _finish(item, spec, rows, ledger)
-                item = new_item(n, None)
-            role = lrole
-            p = ITEM.match(value)
-            last_para = int(p.group(1) or p.group(2)) if p else None
-            item["cells"].setdefault(role, [])
-            if value:
-                item["cells"][role].append(value)
-            item["end"] = n
-            continue
-        if is_heading_text(line, max_len=60):
-            if item:
-                _finish(item, spec, rows, ledger)
-                item = None
-            category = line.strip()
-            ledger.add_furniture(n, "section_heading")
-            continue
-        if item is not None and role is not None:
-            item["cells"].setdefault(role, []).append(line.strip())
-            item["end"] = n
-        else:
-            ledger.add_furniture(n, "title" if not rows and n <= 3 else "preamble")
-    if item:
-        _finish(item, spec, rows, ledger)
-    if not rows:
+        if line.strip():
+            reader.read(n, line)
+    reader._close()
+    if not reader.rows:
         raise LayoutError("no numbered items with labelled cells (【完成情况】… / 牵头单位:…) found")
-    return ParseResult.from_ledger("labelled", ledger, rows, headers={1: seen_roles})
-
+    return ParseResult.from_ledger("labelled", reader.ledger, reader.rows, headers={1: reader.seen_roles})
 
 LAYOUTS = [
     Layout("labelled", "numbered items with labelled cells 【完成情况】… / 牵头单位:…",
