@@ -108,7 +108,7 @@ def validate(sources: Path = SOURCES_OPT) -> None:
     from ingestion.parse import parse_source
 
     reg = load_registry(sources)
-    bad = list(reg.errors)
+    bad = [str(e) for e in reg.errors]
     for src in track(reg.sources, description="validating", console=err, disable=not sys.stderr.isatty()):
         try:
             parsed = parse_source(src)

@@ -122,7 +122,7 @@ def _standalone_start(rest: str) -> bool:
     if rest.startswith(_STANDALONE):
         return True
     m = _TOWNSHIP.match(rest)
-    return bool(m) and not any(ends_like_unit(ch) for ch in rest[: m.start(1)]) and not rest.startswith("各")
+    return m is not None and not any(ends_like_unit(ch) for ch in rest[: m.start(1)]) and not rest.startswith("各")
 
 
 def split_units(lines: list[str]) -> list[str]:

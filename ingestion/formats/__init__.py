@@ -143,6 +143,6 @@ def read_document(path: Path, spec, kind: str | None = None, display_name: str |
         raise FormatError(name, "file is empty")
     kind = kind or detect_kind(path)
     layout = layouts.for_kind(kind) if kind else None
-    if layout is None or layout.read is None:
+    if kind is None or layout is None or layout.read is None:
         raise FormatError(name, f"not a recognised document format ({', '.join(layouts.document_kinds())})")
     return layout.read(path, spec, name, kind)

@@ -172,11 +172,12 @@ def _read_pages(doc: Document, pages, settings: dict, columns: dict) -> None:
                     substantive_seen = True
                     closing = None
                 continue
+            assert isinstance(payload, int)  # a table's index
             table = tables[payload]
             cells_rows, merged = _resolve(table)
             width = max((len(r) for r in cells_rows), default=0)
             continues = open_grid is not None and not substantive_seen and width == open_width
-            grid = open_grid if continues else []
+            grid: list[GridRow] = open_grid if continues and open_grid is not None else []
             first_new = len(grid)
             for cells, m in zip(cells_rows, merged, strict=False):
                 doc.lines.append(render_cells(cells))

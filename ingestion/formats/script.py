@@ -29,6 +29,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import overload
 
 from opencc import OpenCC
 
@@ -128,7 +129,8 @@ class Restorer:
             if s_ch != o_ch:
                 votes.setdefault(s_ch, {}).setdefault(o_ch, 0)
                 votes[s_ch][o_ch] += 1
-        self._charmap = {s: max(v, key=v.get) for s, v in votes.items()}
+        # the most frequent original of each Simplified character (the first seen on a tie)
+        self._charmap = {s: max(v.items(), key=lambda kv: kv[1])[0] for s, v in votes.items()}
 
     @classmethod
     def for_lines(cls, lines: list[str], simplified: list[str]) -> Restorer:
@@ -139,6 +141,13 @@ class Restorer:
         hi = bisect.bisect_right(self._starts, line_end)
         segs = [s for s in self.segments[max(lo - 1, 0) : hi] if s.line_end >= line_start and s.line_start <= line_end]
         return "\n".join(s.simplified for s in segs), "\n".join(s.original for s in segs)
+
+    @overload
+    def text(self, value: str, span: tuple[int, int] | None = None) -> str: ...
+    @overload
+    def text(self, value: None, span: tuple[int, int] | None = None) -> None: ...
+    @overload
+    def text(self, value: str | None, span: tuple[int, int] | None = None) -> str | None: ...
 
     def text(self, value: str | None, span: tuple[int, int] | None = None) -> str | None:
         """The original characters of ``value`` (a Simplified string the parser produced)."""

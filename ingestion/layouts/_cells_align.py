@@ -299,8 +299,8 @@ def align_table(
         return [_unaligned(tokens, roles)] if n else []
     cells: list[Cell] = []
     i, j = n, 0
-    while back[i][j] is not None:
-        pi, pj = back[i][j]
+    while (step := back[i][j]) is not None:
+        pi, pj = step
         cells.append(Cell(roles[pj], list(tokens[pi:i])))
         i, j = pi, pj
     cells.reverse()

@@ -142,6 +142,7 @@ def find_tables(toks: list[Token], overrides: dict[str, str]) -> list[Table]:
         if _is_table_header(cells):
             final = finalise_roles([c.text for c in cells], [c.role for c in cells], overrides)
             for c, role in zip(cells, final, strict=True):
+                assert role is not None  # finalise_roles only renames roles
                 c.role = role
             end = i + sum(len(c.tokens) for c in cells)
             tables.append(Table(len(tables) + 1, cells, i, end))
@@ -257,7 +258,7 @@ def _row_seq(toks: list[Token], i: int, expected: int) -> int | None:
         return v if v == expected else None
     if not expected < v <= expected + MAX_SEQ_GAP:
         return None
-    later = {seq_value(t.text) for t in toks[i + 1 :]} - {None}
+    later: set[int] = {x for t in toks[i + 1 :] if (x := seq_value(t.text)) is not None}
     if any(expected <= x < v for x in later) or v + 1 not in later:
         return None
     return v

@@ -245,7 +245,7 @@ def _map_row(g: GridRow, roles, headers, table_no, row_no, above, inheritable, e
             elif value is None:
                 row.flags.append(f"missing_{role}")
             continue
-        if blank:
+        if value is None or blank:
             continue
         if role is None:
             # Unrecognised column: keep its text in remark under its header, never drop it.

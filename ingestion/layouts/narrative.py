@@ -288,17 +288,19 @@ def _has_items(markers: list[Marker], i: int) -> bool:
 
 def assign_seq(pieces: list[Piece]) -> dict[int, int]:
     """id(piece) -> task_seq for progress items in runs that count up by one, unambiguously."""
-    runs: dict[int, list[Piece]] = {}
+    runs: dict[int | None, list[Piece]] = {}
     for p in pieces:
         if p.kind == "item" and p.context in ("progress", None):
             runs.setdefault(p.run, []).append(p)
-    clean = {r: ps for r, ps in runs.items() if all(b.num == a.num + 1 for a, b in pairwise(ps))}
-    owners: dict[int, list[int]] = {}
+    # every item has its printed number (num)
+    clean = {r: ps for r, ps in runs.items()
+             if all(a.num is not None and b.num == a.num + 1 for a, b in pairwise(ps))}
+    owners: dict[int | None, list[int | None]] = {}
     for r, ps in clean.items():
         for p in ps:
             owners.setdefault(p.num, []).append(r)
     ambiguous = {r for rs in owners.values() if len(rs) > 1 for r in rs}
-    return {id(p): p.num for r, ps in clean.items() if r not in ambiguous for p in ps}
+    return {id(p): p.num for r, ps in clean.items() if r not in ambiguous for p in ps if p.num is not None}
 
 
 def _flags(p: Piece) -> list[str]:

@@ -102,6 +102,7 @@ def tokenize(lines: list[str], first: int, delim: str = "|") -> tuple[list[Cell]
         pieces = line.split(delim)
         for k, piece in enumerate(pieces[:-1]):
             if k == 0 and pending:
+                assert pending_start is not None  # set with the first pending line
                 text = "\n".join(p for p in [*pending, piece.strip()] if p)
                 cells.append(Cell(text, pending_start, n))
                 pending, pending_start = [], None
@@ -178,6 +179,7 @@ def group_rows(cells: list[Cell], width: int, seq_first: bool = True) -> list[li
             elif is_heading:
                 heading.add(id(groups[-1]))
         else:
+            assert cur is not None  # no current row is 'complete'
             cur.append(cell)
     return groups
 

@@ -44,7 +44,7 @@ _MASK = re.compile(
 
 
 def masked_figures(text: str | None) -> bool:
-    return bool(text) and bool(_MASK.search(text))
+    return bool(text and _MASK.search(text))
 
 
 # --- stated shares of a target --------------------------------------------------------------------

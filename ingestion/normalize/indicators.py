@@ -145,6 +145,8 @@ def _fill_actual(ind: Indicator, segment: str | None, progress: str, year_end: b
         if lv:
             a = lv[0]
             ind.actual_kind, ind.actual_value, ind.actual_unit, ind.actual_text = "level", a.value, a.unit, a.text
+            # a level target always has its value and unit (_targets makes it from a figures.Level)
+            assert ind.target_value is not None and ind.target_unit is not None
             tgt = figures.Level(ind.target_value, ind.target_unit, ind.target_text or "", 0)
             # A part-year level cannot be held against an annual level.
             ind.met = (a.base()[0] >= tgt.base()[0]) if year_end else None
@@ -168,6 +170,7 @@ def _fill_actual(ind: Indicator, segment: str | None, progress: str, year_end: b
         g = growths[0]
         ind.actual_kind, ind.actual_value, ind.actual_unit, ind.actual_text = "growth_pct", g.value, "%", g.text
         if ind.target_kind == "growth_pct":
+            assert ind.target_value is not None  # a growth target always has its figure
             ind.met = g.value >= ind.target_value
             ind.rule = "growth_vs_growth"
         else:
