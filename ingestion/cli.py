@@ -22,11 +22,15 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from ingestion import periods
+from ingestion import periods, regions
+from ingestion.normalize.vocabulary import unknown_words
+from ingestion.parse import parse_file, parse_source
 from ingestion.registry import (
     DEFAULT_SOURCES_DIR,
     REPO_ROOT,
     SOURCE_YAML,
+    Jurisdiction,
+    Period,
     SourceSpec,
     load_registry,
     load_spec,
@@ -48,8 +52,6 @@ def _fail(msg: str, code: int = 1) -> None:
 # ---------------------------------------------------------------- region parsing
 def parse_region(text: str) -> dict:
     """'安徽省淮北市相山区' -> {'province': '安徽省', 'city': '淮北市', 'county': '相山区'} via cpca."""
-    from ingestion import regions
-
     if re.fullmatch(r"\d{6}", text.strip()):
         r = regions.region_for_code(text.strip())
         anc = {a.level: a.region_name for a in regions.ancestors(r)}
@@ -69,8 +71,6 @@ def parse_region(text: str) -> dict:
 
 
 def _slug(region: dict, period: dict) -> str:
-    from ingestion import regions
-    from ingestion.registry import Jurisdiction, Period
 
     code = regions.resolve(Jurisdiction(**region)).region_code
     return f"r{code}_{Period(**period).label.lower().replace('-', '')}"
@@ -93,7 +93,6 @@ def _header_warnings(parsed) -> list[str]:
             out.append(f"table {table_no}: no lead-unit column recognised (牵头单位 …)")
     words = {r.status_reported for r in parsed.result.rows if r.status_reported}
     if words:
-        from ingestion.normalize.vocabulary import unknown_words
 
         unknown = unknown_words(words)
         if unknown:
@@ -105,8 +104,6 @@ def _header_warnings(parsed) -> list[str]:
 @app.command()
 def validate(sources: Path = SOURCES_OPT) -> None:
     """Check every registry entry (YAML fields, file exists and reads, layout parses)."""
-    from ingestion.parse import parse_source
-
     reg = load_registry(sources)
     bad = [str(e) for e in reg.errors]
     for src in track(reg.sources, description="validating", console=err, disable=not sys.stderr.isatty()):
@@ -142,8 +139,6 @@ def preview(
 ) -> None:
     """Show how the parser sees FILE: encoding, layout, header roles, first rows, coverage,
     quarantined lines and unknown status words. Writes nothing."""
-    from ingestion.parse import parse_file
-
     try:
         parsed = parse_file(file, _preview_spec(file, layout, encoding), display_name=str(file))
     except Exception as e:  # noqa: BLE001
@@ -192,8 +187,6 @@ def add(
 ) -> None:
     """Register FILE as a new source: copy it into data/sources/<id>/ and write source.yaml with
     the detected layout and column mapping for a person to adjust."""
-    from ingestion.parse import parse_file
-
     try:
         region_d = parse_region(region)
         period_d = periods.parse_printed(period)
@@ -246,8 +239,6 @@ def add(
 @app.command()
 def coverage(sources: Path = SOURCES_OPT) -> None:
     """Line coverage per source: parsed rows + recognised furniture + quarantine = all lines."""
-    from ingestion.parse import parse_source
-
     reg = load_registry(sources)
     t = Table("source", "layout", "tables", "rows", "lines", "in rows", "furniture", "quarantined", "complete")
     failed = False

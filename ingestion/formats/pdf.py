@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ingestion.errors import FormatError
 from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.formats.script import simplify
 from ingestion.furniture import is_page_number
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow, header_roles, parse_seq
@@ -140,7 +141,6 @@ def read(path: Path, spec, name: str) -> Document:
 
 
 def _read_pages(doc: Document, pages, settings: dict, columns: dict) -> None:
-    from ingestion.formats.script import simplify
 
     open_grid: list[GridRow] | None = None  # the table that closed the previous page
     open_width = 0

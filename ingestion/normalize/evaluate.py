@@ -14,6 +14,8 @@ import pandas as pd
 
 from ingestion.normalize.status import conflict
 from ingestion.model import STATUS_ENUM
+from ingestion.normalize.vocabulary import normalise_reported
+from ingestion.pipeline import DEFAULT_DB
 
 QUERY = """
 select t.source_id, t.table_no, t.row_no, t.task_seq, t.sub_seq, t.status_reported, s.status_inferred,
@@ -45,7 +47,6 @@ def precision(matrix: pd.DataFrame, status: str) -> float | None:
 def load_pairs(db: str, source_id: str | None = None) -> pd.DataFrame:
     import duckdb
 
-    from ingestion.normalize.vocabulary import normalise_reported
 
     con = duckdb.connect(db, read_only=True)
     try:
@@ -59,7 +60,6 @@ def load_pairs(db: str, source_id: str | None = None) -> pd.DataFrame:
 
 
 def main(db: str | None = None, source_id: str | None = None) -> None:
-    from ingestion.pipeline import DEFAULT_DB
 
     db = db or str(DEFAULT_DB)
     if not Path(db).is_file():
