@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion import model
+
 from .conftest import REPO, SOURCES
 
 pytestmark = pytest.mark.slow
@@ -21,7 +23,7 @@ CONTRACT_TABLES = (
     "task_progress", "fact_task_progress", "dim_region", "dim_period", "dim_unit", "bridge_task_unit",
     "region_period_scorecard", "function_scorecard", "indicator_progress",
 )
-STATUS_ENUM = {"completed", "ahead", "on_track", "behind", "not_applicable", "unknown"}
+STATUS_ENUM = set(model.STATUS_ENUM)
 
 # A city whose layout is not among the seeds: one row per line, columns 序号 | 工作事项 | 牵头单位 |
 # 进度安排 | 进展情况 | 完成情况, where 完成情况 holds the status, in the city's own words.
