@@ -55,6 +55,9 @@ def test_every_document_kind_has_a_reader():
         lay = layouts.for_kind(kind)
         assert lay is not None and lay.read is not None
     assert layouts.for_kind("txt") is None
+    # each format says itself which files are its own (formats.detect_kind asks them in order)
+    assert all(lay.sniff is not None for lay in layouts.all_layouts() if lay.is_document)
+    assert [lay.name for lay in layouts.all_layouts() if lay.is_document] == ["pdf", "xlsx", "docx", "html"]
 
 
 def test_a_layout_is_text_or_document_never_both():

@@ -98,38 +98,48 @@ def render_cells(cells: list[str]) -> str:
     return " | ".join(cells)
 
 
-def detect_kind(path: Path) -> str | None:
-    """The document kind from magic bytes, then the file extension; None for a text file."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(2048)
-    except OSError:
-        return None
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
-        return "xls"  # OLE2 compound file (a legacy .doc is refused by the xls reader)
-    if head.startswith(b"PK\x03\x04"):
+@dataclass(frozen=True)
+class FileHead:
+    """What format sniffers look at: the first bytes, the extension, a zip's member names."""
+
+    head: bytes
+    ext: str  # lower case, no dot
+    zip_members: tuple[str, ...] | None  # None when the file is not a zip container
+
+    @classmethod
+    def of(cls, path: Path) -> FileHead | None:
         try:
-            with zipfile.ZipFile(path) as z:
-                names = z.namelist()
-        except zipfile.BadZipFile:
-            names = []
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        ext = path.suffix.lower().lstrip(".")
-        return ext if ext in ("xlsx", "docx") else None
-    ext = path.suffix.lower()
-    if ext in (".html", ".htm", ".shtml", ".xhtml"):
-        return "html"
-    sniff = head.lstrip().lower()
-    if sniff.startswith((b"<!doctype html", b"<html")) or (b"<table" in sniff and b"<tr" in sniff):
-        return "html"
-    ext = ext.lstrip(".")
-    if ext in ("xlsx", "xls", "docx", "pdf"):
-        return ext  # right extension, wrong content: the reader will say what is wrong
+            with open(path, "rb") as f:
+                head = f.read(2048)
+        except OSError:
+            return None
+        members: tuple[str, ...] | None = None
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(path) as z:
+                    members = tuple(z.namelist())
+            except zipfile.BadZipFile:
+                members = ()
+        return cls(head, path.suffix.lower().lstrip("."), members)
+
+    def has_member(self, prefix: str) -> bool:
+        return any(n.startswith(prefix) for n in self.zip_members or ())
+
+
+def detect_kind(path: Path) -> str | None:
+    """The document kind of a file, None for a text file: each document layout's ``sniff`` (magic
+    bytes, zip members, markup) in ``detect_order``, then the extension."""
+    fh = FileHead.of(path)
+    if fh is None:
+        return None
+    for lay in layouts.all_layouts():
+        kind = lay.sniff(fh) if lay.sniff is not None else None
+        if kind is not None:
+            return kind
+    if fh.zip_members is not None:
+        return None  # a zip no format claims (its extension is not xlsx/docx) is not a document
+    if fh.ext in layouts.document_kinds():
+        return fh.ext  # right extension, wrong content: the reader will say what is wrong
     return None
 
 

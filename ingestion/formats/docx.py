@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingestion.errors import FormatError
-from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.formats import Document, FileHead, Paragraph, render_cells
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
 
@@ -130,4 +130,11 @@ def read(path: Path, spec, name: str) -> Document:
     return doc
 
 
-LAYOUTS = [Layout("docx", ".docx tables (vMerge) and paragraphs", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("docx",))]
+def sniff(fh: FileHead) -> str | None:
+    if fh.has_member("word/") or (fh.zip_members is not None and not fh.has_member("xl/") and fh.ext == "docx"):
+        return "docx"
+    return None
+
+
+LAYOUTS = [Layout("docx", ".docx tables (vMerge) and paragraphs", read=lambda path, spec, name, kind: read(path, spec, name),
+                  kinds=("docx",), sniff=sniff, detect_order=30)]

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from ingestion.errors import FormatError
-from ingestion.formats import Document, Paragraph
+from ingestion.formats import Document, FileHead, Paragraph
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
 from ingestion.errors import SourceReadError
@@ -206,4 +206,18 @@ def read(path: Path, spec, name: str) -> Document:
     return doc
 
 
-LAYOUTS = [Layout("html", "HTML page with <table> (rowspan/colspan from the markup)", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("html",))]
+_EXTENSIONS = ("html", "htm", "shtml", "xhtml")
+
+
+def sniff(fh: FileHead) -> str | None:
+    """An .html-like extension, or markup at the start (tried after the binary formats)."""
+    if fh.zip_members is not None:
+        return None
+    start = fh.head.lstrip().lower()
+    if fh.ext in _EXTENSIONS or start.startswith((b"<!doctype html", b"<html")) or (b"<table" in start and b"<tr" in start):
+        return "html"
+    return None
+
+
+LAYOUTS = [Layout("html", "HTML page with <table> (rowspan/colspan from the markup)",
+                  read=lambda path, spec, name, kind: read(path, spec, name), kinds=("html",), sniff=sniff, detect_order=40)]

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from ingestion.errors import FormatError
-from ingestion.formats import Document, Paragraph, render_cells
+from ingestion.formats import Document, FileHead, Paragraph, render_cells
 from ingestion.formats.script import simplify
 from ingestion.furniture import is_page_number
 from ingestion.layouts import Layout
@@ -228,4 +228,9 @@ def _join_split_row(doc: Document, grid: list[GridRow], first_new: int, columns:
     del grid[i]
 
 
-LAYOUTS = [Layout("pdf", "text-layer PDF (tables by ruling lines)", read=lambda path, spec, name, kind: read(path, spec, name), kinds=("pdf",))]
+def sniff(fh: FileHead) -> str | None:
+    return "pdf" if fh.head.startswith(b"%PDF") else None
+
+
+LAYOUTS = [Layout("pdf", "text-layer PDF (tables by ruling lines)", read=lambda path, spec, name, kind: read(path, spec, name),
+                  kinds=("pdf",), sniff=sniff, detect_order=10)]

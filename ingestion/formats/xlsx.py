@@ -17,7 +17,7 @@ import datetime as dt
 from pathlib import Path
 
 from ingestion.errors import FormatError
-from ingestion.formats import Document, render_cells
+from ingestion.formats import Document, FileHead, render_cells
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
 
@@ -130,4 +130,18 @@ def _read_xls(path: Path, name: str, doc: Document) -> None:
         _add_sheet(doc, sh.name, values, merges)
 
 
-LAYOUTS = [Layout("xlsx", ".xlsx / .xls workbook (merged ranges)", read=read, kinds=("xlsx", "xls"))]
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def sniff(fh: FileHead) -> str | None:
+    if fh.head.startswith(_OLE2):
+        return "xls"  # OLE2 compound file (a legacy .doc is refused by the xls reader)
+    if fh.has_member("xl/"):
+        return "xlsx"
+    if fh.zip_members is not None and not fh.has_member("word/") and fh.ext == "xlsx":
+        return "xlsx"  # a zip named .xlsx: the reader says what is wrong with it
+    return None
+
+
+LAYOUTS = [Layout("xlsx", ".xlsx / .xls workbook (merged ranges)", read=read, kinds=("xlsx", "xls"),
+                  sniff=sniff, detect_order=20)]

@@ -8,7 +8,8 @@ itself (private ``_*.py`` helpers are skipped), so adding a text layout is one n
 its tests. Everything else derives from it:
 
 * the ``SourceSpec.layout`` schema and its error message (``names()``);
-* detection of a text layout (``detect_text``: each layout's ``detect`` in ``detect_order``);
+* detection of a text layout (``detect_text``: each layout's ``detect`` in ``detect_order``) and
+  of a document's kind (``ingestion.formats.detect_kind``: each document layout's ``sniff``);
 * dispatch: ``ingestion.parse`` calls ``get(name).parse``; ``ingestion.formats.read_document``
   calls the ``read`` of the layout owning a file kind (``for_kind``).
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ingestion.formats import Document
+    from ingestion.formats import Document, FileHead
     from ingestion.model import ParseResult
     from ingestion.registry import SourceSpec
 
@@ -35,6 +36,7 @@ _PLUGIN_PACKAGES = ("ingestion.layouts", "ingestion.formats")
 TextParser = Callable[[list[str], "SourceSpec"], "ParseResult"]
 DocumentReader = Callable[[Path, "SourceSpec", str, str], "Document"]
 Detector = Callable[[list[str]], bool]
+Sniffer = Callable[["FileHead"], "str | None"]  # a document file -> the kind it is, or None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Layout:
     kinds: tuple[str, ...] = ()
     # text: does this text (its non-blank lines, stripped) have this layout? Tried in detect_order.
     detect: Detector | None = None
+    # documents: which of ``kinds`` a file is (magic bytes, zip members); tried in detect_order
+    sniff: Sniffer | None = None
     detect_order: int = 100
 
     def __post_init__(self) -> None:
