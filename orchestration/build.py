@@ -149,6 +149,36 @@ def prune_vanished(db_path: Path, keep: set[str], invalid_ids: set[str]) -> list
     return gone
 
 
+def ingest(job, instance, source_ids: list[str], tags: dict[str, str]) -> list[SourceOutcome]:
+    """One in-process run of the partitioned ingest job per source; a failure is recorded, not raised."""
+    outcomes = []
+    for sid in source_ids:
+        t = time.monotonic()
+        res = job.execute_in_process(
+            instance=instance, partition_key=sid, raise_on_error=False, tags=tags, run_config=RUN_CONFIG
+        )
+        out = SourceOutcome(source_id=sid, ok=res.success, seconds=time.monotonic() - t)
+        for ev in res.get_asset_materialization_events():
+            md = ev.materialization.metadata
+            out.rows = _meta_value(md.get("rows"))
+            out.tables = _meta_value(md.get("tables"))
+            out.coverage = _meta_value(md.get("coverage"))
+            out.quarantined = _meta_value(md.get("quarantined_lines"))
+            out.layout = _meta_value(md.get("layout"))
+        if not res.success:
+            fails = res.get_step_failure_events()
+            out.error = _failure_message(fails[0]) if fails else "run failed"
+        outcomes.append(out)
+    return outcomes
+
+
+def downstream_job_name(report: BuildReport, publish: bool) -> str:
+    """Publish only when asked and every source ingested and the registry is valid; otherwise
+    refresh the marts from what is loaded and keep the last published copy."""
+    ok = publish and not report.registry_errors and all(s.ok for s in report.sources)
+    return "build_warehouse" if ok else "refresh_marts"
+
+
 def run_build(only: list[str] | None = None, publish: bool = True) -> BuildReport:
     report = BuildReport()
     t_all = time.monotonic()
@@ -198,29 +228,12 @@ def run_build(only: list[str] | None = None, publish: bool = True) -> BuildRepor
         report.fatal = f"--only names source(s) not in the registry: {', '.join(unknown)}"
         return report
 
-    ingest_job = defs.resolve_job_def("ingest_sources")
     t_ingest = time.monotonic()
-    for sid in targets:
-        t = time.monotonic()
-        res = ingest_job.execute_in_process(
-            instance=instance, partition_key=sid, raise_on_error=False, tags=tags, run_config=RUN_CONFIG
-        )
-        out = SourceOutcome(source_id=sid, ok=res.success, seconds=time.monotonic() - t)
-        for ev in res.get_asset_materialization_events():
-            md = ev.materialization.metadata
-            out.rows = _meta_value(md.get("rows"))
-            out.tables = _meta_value(md.get("tables"))
-            out.coverage = _meta_value(md.get("coverage"))
-            out.quarantined = _meta_value(md.get("quarantined_lines"))
-            out.layout = _meta_value(md.get("layout"))
-        if not res.success:
-            fails = res.get_step_failure_events()
-            out.error = _failure_message(fails[0]) if fails else "run failed"
-        report.sources.append(out)
+    report.sources = ingest(defs.resolve_job_def("ingest_sources"), instance, targets, tags)
     report.timings["ingest"] = time.monotonic() - t_ingest
 
-    do_publish = publish and not report.registry_errors and all(s.ok for s in report.sources)
-    job = defs.resolve_job_def("build_warehouse" if do_publish else "refresh_marts")
+    do_publish = downstream_job_name(report, publish) == "build_warehouse"
+    job = defs.resolve_job_def(downstream_job_name(report, publish))
     t = time.monotonic()
     res = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags, run_config=RUN_CONFIG)
     report.timings["dbt_checks_publish" if do_publish else "dbt_checks"] = time.monotonic() - t

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -257,92 +255,74 @@ def test_publish_is_atomic_and_exports_every_mart(tmp_path):
     assert duckdb.sql(f"select count(*) from '{exp / 'a.parquet'}'").fetchall()[0][0] == 3
 
 
-# ------------------------------------------------------------------ headless build (slow)
+# ------------------------------------------------- a broken source (one-source registry)
 
 
-def _env(tmp_path: Path, **extra) -> dict:
-    home = tmp_path / "dagster_home"
-    home.mkdir(exist_ok=True)
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = os.environ.copy()
-    env.update(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(tmp_path / "warehouse.duckdb"), GX_ANALYTICS_ENABLED="false",
-               DO_NOT_TRACK="1", PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}")
-    env.pop("DAGSTER_IS_DEV_CLI", None)
-    env.update(extra)
-    return env
+def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path, capsys):
+    """A registry of one source that cannot be parsed: its partition fails with a message naming
+    the file, the failure is logged in raw.ingest_log, the build picks the job without publish,
+    and the summary says FAILED / NOT published. (The full build is the session's seed warehouse.)"""
+    from dagster import DagsterInstance
 
+    from orchestration import build
+    from orchestration.assets.publish import PUBLISHED_KEY
+    from orchestration.partitions import sync_partitions
 
-@pytest.mark.slow
-def test_headless_build_end_to_end_then_a_broken_source_fails_without_publishing(tmp_path):
     reg = tmp_path / "sources"
-    shutil.copytree(SOURCES, reg)
-    env = _env(tmp_path, BULLETIN_SOURCES_DIR=str(reg))
-    cmd = [sys.executable, "-m", "orchestration.build"]
-
-    t0 = time.monotonic()
-    ok = subprocess.run(cmd, check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
-    wall = time.monotonic() - t0
-    out = ok.stdout
-    assert ok.returncode == 0, out[-3000:] + ok.stderr[-3000:]
-    assert "result: OK" in out
-    for sid in (p.name for p in SOURCES.iterdir() if (p / "source.yaml").exists()):
-        assert any(line.strip().startswith(sid) and " ok " in line for line in out.splitlines()), sid
-    assert "gx_raw_task_rows" in out and "gx_mart_task_progress" in out
-    pub = tmp_path / "published" / "warehouse.duckdb"
-    con = duckdb.connect(str(pub), read_only=True)
-    n = con.execute("select count(*) from mart.task_progress").fetchone()[0]
-    con.close()
-    assert n > 0
-    assert (tmp_path / "export" / "task_progress.parquet").exists()
-    print(f"headless build wall time: {wall:.1f}s")
-
-    # A source that cannot be parsed: its partition fails with a clear message, the build exits
-    # non-zero, and the published copy stays as it was.
     bad = reg / "zz_broken"
-    bad.mkdir()
+    bad.mkdir(parents=True)
     (bad / "b.txt").write_text("这不是表格\n只是两行字\n", encoding="utf-8")
     (bad / "source.yaml").write_text(
         "source_id: zz_broken\nfile: b.txt\njurisdiction: {province: 安徽省}\nperiod: {year: 2024, quarter: 1}\n"
         "layout: cell_lines\n", encoding="utf-8")
-    before = pub.stat().st_mtime_ns
-    fail = subprocess.run(cmd, check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
-    assert fail.returncode == 1, fail.stdout[-3000:]
-    line = next(ln for ln in fail.stdout.splitlines() if ln.strip().startswith("zz_broken"))
-    assert "FAILED" in line and "zz_broken" in line and "b.txt" in line
-    assert "NOT published" in fail.stdout and "result: FAILED" in fail.stdout
-    assert pub.stat().st_mtime_ns == before
+    db = tmp_path / "warehouse.duckdb"
+    defs = orch.build_definitions(warehouse=db, sources=reg)
+    with DagsterInstance.ephemeral() as instance:
+        plan = sync_partitions(instance, reg)
+        assert plan.wanted == ["zz_broken"] and not plan.registry_errors
+        outcomes = build.ingest(defs.resolve_job_def("ingest_sources"), instance, plan.wanted, tags={})
+    (out,) = outcomes
+    assert not out.ok and out.rows is None
+    assert "zz_broken" in out.error and "b.txt" in out.error
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.task_rows where source_id = 'zz_broken'").fetchone() == (0,)
+        logged = con.execute("select * from raw.ingest_log where source_id = 'zz_broken'").fetchall()
+    finally:
+        con.close()
+    assert logged, "the failed attempt is not in raw.ingest_log"
+
+    report = build.BuildReport(sources=outcomes)
+    job = build.downstream_job_name(report, publish=True)
+    assert job == "refresh_marts"
+    assert PUBLISHED_KEY not in defs.resolve_job_def(job).asset_layer.asset_graph.get_all_asset_keys()
+    assert PUBLISHED_KEY in defs.resolve_job_def("build_warehouse").asset_layer.asset_graph.get_all_asset_keys()
+    assert not report.ok
+    build.print_report(report, db)
+    text = capsys.readouterr().out
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("zz_broken"))
+    assert "FAILED" in line and "b.txt" in line
+    assert "NOT published" in text and "result: FAILED" in text
+    assert not (tmp_path / "published").exists()
 
 
-# ------------------------------------------------------------------------ the UI (slow)
+def test_downstream_job_publishes_only_a_clean_ingest():
+    from orchestration.build import BuildReport, SourceOutcome, downstream_job_name
+
+    good, bad = SourceOutcome("a", True, rows=1), SourceOutcome("b", False, error="x")
+    assert downstream_job_name(BuildReport(sources=[good]), publish=True) == "build_warehouse"
+    assert downstream_job_name(BuildReport(sources=[good]), publish=False) == "refresh_marts"
+    assert downstream_job_name(BuildReport(sources=[good, bad]), publish=True) == "refresh_marts"
+    assert downstream_job_name(BuildReport(sources=[good], registry_errors=["x: bad"]), publish=True) == "refresh_marts"
 
 
-def _default_signals() -> None:
-    """In the child: default SIGINT/SIGTERM handling, even if this process inherited them ignored
-    (a background job of a non-interactive shell does), so the server can be stopped by PID."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
+# ------------------------------------------------------------------------------ the UI
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _get(url: str, timeout: float = 5.0) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read()
-
-
-def _graphql(port: int, query: str) -> dict:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        body = json.loads(r.read())
-    assert "errors" not in body, body["errors"]
-    return body["data"]
 
 
 ASSETS_QUERY = """
@@ -357,52 +337,71 @@ ASSETS_QUERY = """
 """
 
 
-@pytest.mark.slow
-def test_webserver_graphql_shows_assets_lineage_and_checks(tmp_path):
-    port = _free_port()
-    log = open(tmp_path / "webserver.log", "w")  # noqa: SIM115  closed in finally
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=_env(tmp_path), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_default_signals,  # noqa: PLW1509  setsid + default signals
+@pytest.fixture()
+def webserver(orch, tmp_path):
+    """The Dagster webserver app (what `dagster dev` serves) over HTTP on a random port, with the
+    code location loaded in this process (no code-server subprocess: the definitions are already
+    imported)."""
+    import threading
+
+    import uvicorn
+    from dagster import DagsterInstance
+    from dagster._core.remote_origin import InProcessCodeLocationOrigin
+    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
+    from dagster_webserver.app import create_app_from_workspace_process_context
+
+    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", tmp_path / "dagster.yaml")
+    origin = InProcessCodeLocationOrigin(
+        LoadableTargetOrigin(module_name="orchestration.definitions", working_directory=str(REPO)),
+        location_name="bulletin_warehouse",
     )
-    try:
+    port = _free_port()
+    with DagsterInstance.from_config(str(tmp_path)) as instance, WorkspaceProcessContext(
+        instance, InProcessWorkspaceLoadTarget(origin)
+    ) as ctx:
+        app = create_app_from_workspace_process_context(ctx)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
         t0 = time.monotonic()
-        while True:
-            assert proc.poll() is None, (tmp_path / "webserver.log").read_text()[-3000:]
-            try:
-                info = json.loads(_get(f"http://127.0.0.1:{port}/server_info"))
-                break
-            except OSError:
-                assert time.monotonic() - t0 < 90, "webserver did not answer /server_info within 90 s"
-                time.sleep(1)
-        print(f"webserver answered /server_info after {time.monotonic() - t0:.1f}s: {info}")
-        # The code location may still be loading right after start-up: retry until assets show.
-        deadline = time.monotonic() + 60
-        while True:
-            nodes = _graphql(port, ASSETS_QUERY)["assetNodes"]
-            if nodes or time.monotonic() > deadline:
-                break
-            time.sleep(1)
-        by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
-        assert by_key["raw_bulletin"]["isPartitioned"]
-        raw_checks = {c["name"]: c["blocking"] for c in by_key["raw_bulletin"]["assetChecksOrError"]["checks"]}
-        assert raw_checks.get("gx_raw_task_rows") is True and raw_checks.get("gx_raw_coverage") is True
-        staging = [n for k, n in by_key.items() if k.startswith("staging/")]
-        assert any(["raw_bulletin"] in [d["path"] for d in n["dependencyKeys"]] for n in staging)
-        tp = by_key["mart/task_progress"]
-        assert any(d["path"][0] in ("staging", "mart") for d in tp["dependencyKeys"])
-        assert "gx_mart_task_progress" in {c["name"] for c in tp["assetChecksOrError"]["checks"]}
-        pub = by_key["published/warehouse"]
-        assert ["mart", "task_progress"] in [d["path"] for d in pub["dependencyKeys"]]
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() - t0 < 60, "webserver did not start"
+            time.sleep(0.05)
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+
+
+def _graphql(base: str, query: str) -> dict:
+    req = urllib.request.Request(
+        f"{base}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        body = json.loads(r.read())
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def test_webserver_graphql_shows_assets_lineage_and_checks(webserver):
+    with urllib.request.urlopen(f"{webserver}/server_info", timeout=30) as r:
+        info = json.loads(r.read())
+    assert info["dagster_version"] and info["dagster_webserver_version"]
+    nodes = _graphql(webserver, ASSETS_QUERY)["assetNodes"]
+    by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+    assert by_key["raw_bulletin"]["isPartitioned"]
+    raw_checks = {c["name"]: c["blocking"] for c in by_key["raw_bulletin"]["assetChecksOrError"]["checks"]}
+    assert raw_checks.get("gx_raw_task_rows") is True and raw_checks.get("gx_raw_coverage") is True
+    staging = [n for k, n in by_key.items() if k.startswith("staging/")]
+    assert any(["raw_bulletin"] in [d["path"] for d in n["dependencyKeys"]] for n in staging)
+    tp = by_key["mart/task_progress"]
+    assert any(d["path"][0] in ("staging", "mart") for d in tp["dependencyKeys"])
+    assert "gx_mart_task_progress" in {c["name"] for c in tp["assetChecksOrError"]["checks"]}
+    pub = by_key["published/warehouse"]
+    assert ["mart", "task_progress"] in [d["path"] for d in pub["dependencyKeys"]]
 
 
 # ------------------------------------------------------------------------ build summary
