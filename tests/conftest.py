@@ -140,7 +140,7 @@ class _BackgroundBuild:
         self.log = open(self.root / "build.log", "w+", encoding="utf-8")  # noqa: SIM115  closed in wait()
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.build"], cwd=REPO, env=self.wh.env,
+            [sys.executable, "-m", "orchestration.build", "--no-parse"], cwd=REPO, env=self.wh.env,
             stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )
         self.result: SeedWarehouse | None = None
@@ -166,6 +166,27 @@ class _BackgroundBuild:
 
 
 _BUILD: _BackgroundBuild | None = None
+_MANIFEST_READY = False
+
+
+def _prepare_manifest() -> None:
+    """``dbt parse`` once per session (the definitions read the manifest when they load)."""
+    global _MANIFEST_READY
+    if not _MANIFEST_READY:
+        from orchestration.defs.dbt.project import prepare_manifest
+
+        prepare_manifest()
+        _MANIFEST_READY = True
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """A freshly parsed dbt manifest (dbt_project/target/manifest.json); request it before
+    importing ``orchestration.definitions``."""
+    from orchestration.defs.dbt.project import dbt_project
+
+    _prepare_manifest()
+    return Path(dbt_project().manifest_path)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -173,11 +194,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any(SEED_FIXTURE in getattr(item, "fixturenames", ()) for item in session.items):
-        # The dbt manifest first, in this process: the build and the tests that import the
-        # definitions then read the same fresh manifest instead of racing to re-parse it.
-        from orchestration.project import prepare_if_needed
-
-        prepare_if_needed()
+        # The dbt manifest first, in this process: the build (--no-parse) and the tests that
+        # import the definitions then read one fresh manifest instead of racing to re-parse it.
+        _prepare_manifest()
         _BUILD = _BackgroundBuild()
 
 

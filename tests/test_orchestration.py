@@ -23,17 +23,13 @@ VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def orch():
-    """Import the definitions once, without leaking the WAREHOUSE_PATH it pins into other tests."""
-    saved = {k: os.environ.get(k) for k in ("WAREHOUSE_PATH", "PATH")}
+def orch(dbt_manifest):
+    """The definitions module. Importing it changes nothing in this process's environment."""
+    before = dict(os.environ)
     import orchestration.definitions as d
 
-    yield d
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    assert dict(os.environ) == before, "importing the definitions changed os.environ"
+    return d
 
 
 def _keys(graph):
@@ -90,7 +86,8 @@ def test_checks_attached_and_blocking(orch):
     graph = orch.defs.resolve_asset_graph()
     check_keys = set(graph.asset_check_keys)
     raw = AssetKey("raw_bulletin")
-    for name in ("gx_raw_task_rows", "gx_raw_sources", "gx_raw_coverage", "gx_raw_row_signals"):
+    for name in ("gx_raw_task_rows", "gx_raw_sources", "gx_raw_coverage", "gx_raw_row_signals",
+                 "gx_raw_table_headers"):
         ck = AssetCheckKey(raw, name)
         assert ck in check_keys
         assert graph.get_check_spec(ck).blocking, f"{name} must be blocking"
@@ -106,6 +103,11 @@ def test_checks_attached_and_blocking(orch):
     if model_tests:
         assert dbt_checks, "dbt model tests are not surfaced as asset checks"
         assert all(ck.asset_key.path[0] in ("staging", "mart", "seeds") for ck in dbt_checks)
+    # no dbt tests on the raw sources (the DDL and the blocking GX raw suites hold those invariants),
+    # so no dbt op computes a check on raw_bulletin and the GX raw checks gate dbt
+    assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
+                and any(d.startswith("source.") for d in n["depends_on"]["nodes"])]
+    assert not [ck for ck in dbt_checks if ck.asset_key == raw]
 
 
 def test_warehouse_ops_share_one_pool_and_run_in_process(orch):
@@ -155,7 +157,7 @@ def test_sensor_adds_new_and_removes_vanished_sources(orch, tmp_path):
     from dagster import DagsterInstance, SensorResult, build_sensor_context
 
     from orchestration.resources import RegistryResource
-    from orchestration.sensors import source_registry_sensor
+    from orchestration.defs.ingestion.sensors import source_registry_sensor
 
     reg = tmp_path / "sources"
     for sid in ("xiangshan_2024q4", "yijiang_2023q2"):
@@ -226,7 +228,7 @@ def test_failing_blocking_raw_check_stops_dbt_and_publish(orch, tmp_path):
 
 
 def test_publish_is_atomic_and_exports_every_mart(tmp_path):
-    from orchestration.assets.publish import publish_warehouse
+    from orchestration.defs.publish.assets import publish_warehouse
 
     db = tmp_path / "w.duckdb"
     con = duckdb.connect(str(db))
@@ -258,15 +260,16 @@ def test_publish_is_atomic_and_exports_every_mart(tmp_path):
 # ------------------------------------------------- a broken source (one-source registry)
 
 
-def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path, capsys):
+def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     """A registry of one source that cannot be parsed: its partition fails with a message naming
     the file, the failure is logged in raw.ingest_log, the build picks the job without publish,
     and the summary says FAILED / NOT published. (The full build is the session's seed warehouse.)"""
     from dagster import DagsterInstance
 
     from orchestration import build
-    from orchestration.assets.publish import PUBLISHED_KEY
-    from orchestration.partitions import sync_partitions
+    from orchestration.defs.publish.assets import PUBLISHED_KEY
+    from orchestration.report import BuildReport, format_report
+    from orchestration.defs.ingestion.partitions import sync_partitions
 
     reg = tmp_path / "sources"
     bad = reg / "zz_broken"
@@ -292,14 +295,13 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path, 
         con.close()
     assert logged, "the failed attempt is not in raw.ingest_log"
 
-    report = build.BuildReport(sources=outcomes)
+    report = BuildReport(sources=outcomes)
     job = build.downstream_job_name(report, publish=True)
     assert job == "refresh_marts"
     assert PUBLISHED_KEY not in defs.resolve_job_def(job).asset_layer.asset_graph.get_all_asset_keys()
     assert PUBLISHED_KEY in defs.resolve_job_def("build_warehouse").asset_layer.asset_graph.get_all_asset_keys()
-    assert not report.ok
-    build.print_report(report, db)
-    text = capsys.readouterr().out
+    assert not report.ok and report.exit_code == 1
+    text = format_report(report, db)
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("zz_broken"))
     assert "FAILED" in line and "b.txt" in line
     assert "NOT published" in text and "result: FAILED" in text
@@ -307,7 +309,8 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path, 
 
 
 def test_downstream_job_publishes_only_a_clean_ingest():
-    from orchestration.build import BuildReport, SourceOutcome, downstream_job_name
+    from orchestration.build import downstream_job_name
+    from orchestration.report import BuildReport, SourceOutcome
 
     good, bad = SourceOutcome("a", True, rows=1), SourceOutcome("b", False, error="x")
     assert downstream_job_name(BuildReport(sources=[good]), publish=True) == "build_warehouse"
@@ -407,24 +410,89 @@ def test_webserver_graphql_shows_assets_lineage_and_checks(webserver):
 # ------------------------------------------------------------------------ build summary
 
 
-def test_build_report_exit_status_and_summary(capsys):
-    from orchestration.build import BuildReport, CheckOutcome, SourceOutcome, print_report
+def test_build_report_exit_status_and_summary():
+    from orchestration.report import BuildReport, CheckOutcome, SourceOutcome, format_report
 
     ok = BuildReport(sources=[SourceOutcome("a", True, rows=3, tables=1, coverage="5/5 lines")],
                      checks=[CheckOutcome("mart/task_progress", "gx_mart_task_progress", False, "WARN", "1 warnings")],
                      published="/x/published/warehouse.duckdb")
-    assert ok.ok  # a WARN-severity failure does not fail the build
+    assert ok.ok and ok.status == "ok" and ok.exit_code == 0  # a WARN-severity failure does not fail the build
     failing = [
         BuildReport(sources=[SourceOutcome("a", False, error="ingesting a (a.txt) failed: LayoutError: …")]),
         BuildReport(checks=[CheckOutcome("raw_bulletin", "gx_raw_task_rows", False, "ERROR", "2 rows")]),
         BuildReport(registry_errors=["data/sources/x/source.yaml: field 'period': …"]),
         BuildReport(skipped_steps=["warehouse_dbt"]),
+        BuildReport(failed_steps=["warehouse_dbt: dbt build failed"]),
         BuildReport(fatal="dbt parse failed"),
     ]
-    assert not any(r.ok for r in failing)
-    print_report(failing[0], Path("w.duckdb"))
-    out = capsys.readouterr().out
+    assert [r.status for r in failing] == ["failed"] * len(failing)
+    assert {r.exit_code for r in failing} == {1}
+    out = format_report(failing[0], Path("w.duckdb"))
     assert "FAILED  ingesting a (a.txt) failed" in out and "result: FAILED" in out and "NOT published" in out
-    print_report(ok, Path("w.duckdb"))
-    out = capsys.readouterr().out
+    out = format_report(ok, Path("w.duckdb"))
     assert "WARN" in out and "gx_mart_task_progress" in out and "result: OK" in out
+    assert "published: /x/published/warehouse.duckdb" in out and "total rows: 3" in out
+
+
+def test_report_pieces():
+    from orchestration.report import (
+        MAX_FAILURE_LINES,
+        CheckOutcome,
+        SourceOutcome,
+        check_detail,
+        format_checks,
+        format_sources,
+    )
+
+    assert check_detail(True, {"rows_checked": 642}, None) == "642 rows"
+    failing = check_detail(False, {"rows_checked": 2, "errors": 1, "warnings": 0,
+                                   "failures": "\n".join(f"- f{i}" for i in range(20))}, "x")
+    assert failing.startswith("2 rows; 1 errors, 0 warnings")
+    assert "- f0" in failing and f"- f{MAX_FAILURE_LINES}" not in failing and "8 more lines" in failing
+    assert check_detail(False, {}, "dbt test failed: 3 rows") == "dbt test failed: 3 rows"
+
+    checks = [CheckOutcome("mart/x", "not_null_x_a", True, "ERROR"),  # passing dbt test: counted only
+              CheckOutcome("raw_bulletin", "gx_raw_sources", True, "ERROR", "5 rows"),
+              CheckOutcome("mart/x", "unique_x_a", False, "ERROR", "2 rows")]
+    lines = format_checks(checks)
+    assert lines[1] == "checks: 2 passed, 1 failed"
+    assert lines[2].split()[:2] == ["FAILED", "mart/x:unique_x_a"]  # failures first
+    assert not any("not_null_x_a" in ln for ln in lines) and any("gx_raw_sources" in ln for ln in lines)
+    assert format_checks([]) == [] and format_sources([]) == []
+    src = format_sources([SourceOutcome("a", True, rows=3, tables=1), SourceOutcome("b", False, error="boom")])
+    assert any(ln.split()[:3] == ["a", "ok", "3"] for ln in src)
+    assert any(ln.split()[:3] == ["b", "FAILED", "boom"] for ln in src)
+    assert src[-1].strip() == "total rows: 3"  # failed sources add no rows
+
+
+def test_select_targets_and_cli_flags():
+    from orchestration.build import parse_cli, select_targets
+
+    assert select_targets(["a", "b", "c"], None) == (["a", "b", "c"], [])
+    assert select_targets(["a", "b", "c"], ["c", "a"]) == (["a", "c"], [])  # registry order
+    assert select_targets(["a"], ["a", "zz"]) == (["a"], ["zz"])
+    args = parse_cli(["--only", "a,b", "--no-publish", "--no-parse"])
+    assert (args.only, args.no_publish, args.no_parse) == ("a,b", True, True)
+    assert parse_cli([]).no_parse is False
+
+
+# ------------------------------------------------------------------------------ dbt arguments
+
+
+def test_dbt_build_args_pin_the_warehouse_and_one_thread(tmp_path):
+    from orchestration.defs.dbt.args import build_args, warehouse_vars
+
+    db = tmp_path / "仓库" / "w.duckdb"
+    args = build_args(db)
+    assert args[:3] == ["build", "--threads", "1"]
+    assert args[3] == "--vars" and json.loads(args[4]) == {"warehouse_path": str(db.resolve())}
+    assert build_args(db, threads=2)[2] == "2"
+    # relative paths are made absolute: dbt runs from dbt_project/, not from here
+    assert json.loads(warehouse_vars(Path("data/x.duckdb")))["warehouse_path"] == str(Path("data/x.duckdb").resolve())
+
+
+def test_profile_reads_the_warehouse_var_before_the_environment():
+    """profiles.yml must honour --vars warehouse_path (what build_args passes) over WAREHOUSE_PATH."""
+    profile = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text())
+    path = profile["bulletin_warehouse"]["outputs"]["dev"]["path"]
+    assert path.index("var('warehouse_path'") < path.index("env_var('WAREHOUSE_PATH'")
