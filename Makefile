@@ -10,6 +10,8 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
+# The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lint lock clean
 

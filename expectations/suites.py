@@ -52,37 +52,31 @@ def _suite(name: str, *expectations) -> gx.ExpectationSuite:
 
 
 def raw_task_rows_suite() -> gx.ExpectationSuite:
-    """raw.task_rows: row keys, line spans, sub-row numbering, task text of numbered rows."""
+    """raw.task_rows: line spans, sub-row numbering, task text of numbered rows, every row's
+    source loaded. (Keys and NOT NULL columns are the DDL's: ingestion/load.py RAW_DDL.)"""
     return _suite(
         "raw.task_rows",
-        gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="table_no"),
-        gxe.ExpectColumnValuesToNotBeNull(column="row_no"),
-        gxe.ExpectColumnValuesToNotBeNull(column="line_start"),
-        gxe.ExpectColumnValuesToNotBeNull(column="line_end"),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_id", "table_no", "row_no"]),
         gxe.ExpectColumnValuesToBeBetween(column="table_no", min_value=1),
         gxe.ExpectColumnValuesToBeBetween(column="line_start", min_value=1),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="line_end", column_B="line_start", or_equal=True, ignore_row_if="either_value_is_missing"
         ),
-        gxe.ExpectColumnValuesToNotBeNull(column="sub_seq"),
         gxe.ExpectColumnValuesToBeBetween(column="sub_seq", min_value=1),
         gxe.ExpectColumnValuesToBeBetween(column="task_seq", min_value=1),
         # A numbered row (the one carrying the printed 序号) has a task.
         gxe.ExpectColumnValuesToNotBeNull(
             column="task_text", row_condition=Column("task_seq").is_not_null()
         ),
+        # Cross-table: a task row whose source is not in raw.sources is an orphan.
+        gxe.ExpectColumnValuesToBeInSet(column="source_loaded", value_set=[True]),
     )
 
 
 def raw_sources_suite() -> gx.ExpectationSuite:
-    """raw.sources: one row per registered source, codes and labels well-formed."""
+    """raw.sources: codes and labels well-formed. (One row per source and NOT NULL columns are
+    the DDL's primary key and constraints.)"""
     return _suite(
         "raw.sources",
-        gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
-        gxe.ExpectColumnValuesToBeUnique(column="source_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
         gxe.ExpectColumnValuesToMatchRegex(column="file_sha256", regex=r"^[0-9a-f]{64}$"),
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),  # nulls ignored
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
@@ -107,12 +101,21 @@ def raw_coverage_suite() -> gx.ExpectationSuite:
 
 
 def raw_row_signals_suite() -> gx.ExpectationSuite:
+    """raw.row_signals: one signal per task row, inferred status in the enum (NOT NULL: the DDL)."""
     return _suite(
         "raw.row_signals",
-        gxe.ExpectColumnValuesToNotBeNull(column="status_inferred"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_id", "table_no", "row_no"]),
         gxe.ExpectColumnValuesToBeInSet(column="status_inferred", value_set=STATUS_ENUM),
         gxe.ExpectColumnValuesToBeBetween(column="completion_pct", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="completion_pct", max_value=1000, meta=WARN),
+    )
+
+
+def raw_table_headers_suite() -> gx.ExpectationSuite:
+    """raw.table_headers: one header cell per (source, table, position)."""
+    return _suite(
+        "raw.table_headers",
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_id", "table_no", "position"]),
     )
 
 
@@ -251,13 +254,17 @@ _JURISDICTION = (
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
-        Dataset("raw.task_rows", raw_task_rows_suite, "select * exclude (lead_units, cooperating_units, flags) "
-                "from raw.task_rows", keys=("source_id", "table_no", "row_no")),
+        Dataset("raw.task_rows", raw_task_rows_suite,
+                "select t.* exclude (lead_units, cooperating_units, flags), s.source_id is not null as source_loaded "
+                "from raw.task_rows t left join raw.sources s using (source_id)",
+                keys=("source_id", "table_no", "row_no"), requires=("raw.task_rows", "raw.sources")),
         Dataset("raw.sources", raw_sources_suite, "select * from raw.sources", keys=("source_id",)),
         Dataset("raw.task_rows", raw_coverage_suite, _COVERAGE_SQL, keys=("source_id",),
                 requires=("raw.sources", "raw.task_rows", "raw.furniture", "raw.quarantine")),
         Dataset("raw.row_signals", raw_row_signals_suite, "select * from raw.row_signals",
                 keys=("source_id", "table_no", "row_no")),
+        Dataset("raw.table_headers", raw_table_headers_suite, "select * from raw.table_headers",
+                keys=("source_id", "table_no", "position")),
         Dataset(
             "mart.task_progress",
             mart_task_progress_suite,

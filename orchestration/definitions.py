@@ -5,6 +5,11 @@ Graph: ``raw_bulletin`` (one partition per registered source) -> dbt ``staging/*
 as asset checks. Everything that opens the warehouse runs in pool ``duckdb_writer`` (limit 1)
 with the in-process executor: DuckDB has one writer per file.
 
+The parts live in ``defs/<concern>/`` (ingestion, dbt, quality, publish); this module merges them
+and adds the jobs. Loading it reads the environment (WAREHOUSE_PATH, BULLETIN_SOURCES_DIR) and the
+dbt manifest, and changes nothing; under ``dagster dev`` the manifest is re-parsed first
+(``DbtProject.prepare_if_dev``).
+
 UI:        DAGSTER_HOME=$PWD/.dagster_home .venv/bin/dagster dev -m orchestration.definitions
 Headless:  DAGSTER_HOME=$PWD/.dagster_home .venv/bin/python -m orchestration.build
 """
@@ -13,55 +18,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.project import prepare_if_dev
-from orchestration.resources import dbt_executable, export_env, sources_dir
+from typing import TYPE_CHECKING
 
-# Before the dbt assets are imported: WAREHOUSE_PATH absolute for dbt, and a manifest to read.
-_warehouse = export_env()
-prepare_if_dev()
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
-from dagster import (
-    AssetSelection,
-    Definitions,
-    define_asset_job,
-    in_process_executor,
-)
-from dagster_dbt import DbtCliResource
-
-from orchestration.assets.dbt import model_names, warehouse_dbt
-from orchestration.assets.ingestion import raw_bulletin
-from orchestration.assets.publish import PUBLISHED_KEY, published_warehouse
-from orchestration.checks.gx import build_gx_checks
 from orchestration.constants import RAW_ASSET_KEY
-from orchestration.project import DBT_PROJECT_DIR, dbt_project
-from orchestration.resources import RegistryResource, WarehouseResource
-from orchestration.sensors import source_registry_sensor
+from orchestration.defs.dbt import definitions as dbt_defs
+from orchestration.defs.ingestion import definitions as ingestion_defs
+from orchestration.defs.publish import definitions as publish_defs
+from orchestration.defs.publish.assets import PUBLISHED_KEY
+from orchestration.defs.quality import definitions as quality_defs
+from orchestration.resources import RegistryResource, WarehouseResource, sources_dir, warehouse_path
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+INGEST_JOB = "ingest_sources"
+BUILD_JOB = "build_warehouse"
+REFRESH_JOB = "refresh_marts"
 
 
-def build_definitions(warehouse: str | Path | None = None, sources: str | Path | None = None) -> Definitions:
-    """The definitions for a warehouse file and a registry folder (defaults: WAREHOUSE_PATH /
-    data/warehouse.duckdb and BULLETIN_SOURCES_DIR / data/sources). Tests pass temp paths."""
-    assets = [raw_bulletin, published_warehouse]
-    if warehouse_dbt is not None:
-        assets.insert(1, warehouse_dbt)
-
-    gx_checks = build_gx_checks(model_names("mart"))
-
-    # One partition of the raw layer per run.
-    ingest_job = define_asset_job(
-        "ingest_sources",
-        # The raw checks validate whole tables: they run once, in build_warehouse, not per source.
+def jobs() -> list[UnresolvedAssetJobDefinition]:
+    # The raw checks validate whole tables: they run once, in the downstream job, not per source.
+    ingest = define_asset_job(
+        INGEST_JOB,
         selection=AssetSelection.assets(RAW_ASSET_KEY).without_checks(),  # partitioned by `sources`
         description="Parse one registered source into the raw schema (pick the partition = source id).",
     )
-
     # Everything after ingestion in one run, so the blocking raw checks gate the dbt models, and the
     # blocking mart checks gate publishing.
-    downstream = AssetSelection.checks_for_assets(RAW_ASSET_KEY) | AssetSelection.assets(PUBLISHED_KEY)
-    if warehouse_dbt is not None:
-        downstream = downstream | AssetSelection.assets(warehouse_dbt)
-    build_job = define_asset_job(
-        "build_warehouse",
+    # (every asset but raw_bulletin: the dbt seeds too, which nothing in raw feeds).
+    downstream = (AssetSelection.all() - AssetSelection.assets(RAW_ASSET_KEY)) | AssetSelection.checks_for_assets(
+        RAW_ASSET_KEY
+    )
+    build = define_asset_job(
+        BUILD_JOB,
         selection=downstream,
         description=(
             "Raw GX checks (blocking) -> dbt build (staging, marts, dbt tests) -> mart GX checks (blocking) -> "
@@ -70,28 +61,27 @@ def build_definitions(warehouse: str | Path | None = None, sources: str | Path |
     )
     # The same without publishing: what the headless build runs when a source failed to ingest, so
     # the published copy stays at the last fully successful build.
-    refresh_job = define_asset_job(
-        "refresh_marts",
+    refresh = define_asset_job(
+        REFRESH_JOB,
         selection=downstream - AssetSelection.assets(PUBLISHED_KEY),
         description="Raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing.",
     )
+    return [ingest, build, refresh]
 
-    resources = {
-        "warehouse": WarehouseResource(path=str(Path(warehouse) if warehouse else _warehouse)),
-        "registry": RegistryResource(sources_dir=str(Path(sources) if sources else sources_dir())),
-    }
-    if dbt_project is not None:
-        resources["dbt"] = DbtCliResource(
-            project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
-        )
 
-    return Definitions(
-        assets=assets,
-        asset_checks=gx_checks,
-        jobs=[ingest_job, build_job, refresh_job],
-        sensors=[source_registry_sensor],
-        resources=resources,
+def build_definitions(warehouse: str | Path | None = None, sources: str | Path | None = None) -> Definitions:
+    """The definitions for a warehouse file and a registry folder (defaults: WAREHOUSE_PATH /
+    data/warehouse.duckdb and BULLETIN_SOURCES_DIR / data/sources). Tests pass temp paths."""
+    shared = Definitions(
+        jobs=jobs(),
+        resources={
+            "warehouse": WarehouseResource(path=str(Path(warehouse) if warehouse else warehouse_path())),
+            "registry": RegistryResource(sources_dir=str(Path(sources) if sources else sources_dir())),
+        },
         executor=in_process_executor,
+    )
+    return Definitions.merge(
+        ingestion_defs.defs(), dbt_defs.defs(), quality_defs.defs(), publish_defs.defs(), shared
     )
 
 

@@ -1,9 +1,9 @@
-"""Resources: where the warehouse lives, and the dbt CLI.
+"""Resources and paths: where the warehouse, the registry and the Dagster instance live.
 
 ``WAREHOUSE_PATH`` selects the DuckDB file (absolute, or relative to the repo root; default
-``data/warehouse.duckdb``). The same variable is read by dbt's profiles.yml; it is normalised to
-an absolute path in this process's environment so dbt (a subprocess that changes into
-``dbt_project/``) and ingestion always open the same file.
+``data/warehouse.duckdb``). Nothing here writes the environment: dbt is told which file to open
+by the dbt asset (``--vars {warehouse_path: …}``, see ``defs/dbt/args.py``), so dbt and ingestion
+always open the same file as the ``warehouse`` resource.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from dagster import ConfigurableResource
+
+if TYPE_CHECKING:
+    from ingestion.registry import Registry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "warehouse.duckdb"
@@ -26,19 +31,14 @@ def warehouse_path() -> Path:
     return p
 
 
-def export_env() -> Path:
-    """Pin WAREHOUSE_PATH (absolute) for dbt subprocesses; put the venv's bin on PATH for dbt."""
-    p = warehouse_path()
-    os.environ["WAREHOUSE_PATH"] = str(p)
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    return p
+def dagster_home() -> Path:
+    """``DAGSTER_HOME``, default ``.dagster_home`` in the repo (holds dagster.yaml)."""
+    raw = os.environ.get("DAGSTER_HOME")
+    return Path(raw) if raw else REPO_ROOT / ".dagster_home"
 
 
 def dbt_executable() -> str:
+    """The venv's dbt (beside this interpreter) so no PATH change is needed; else dbt on PATH."""
     exe = Path(sys.executable).parent / "dbt"
     return str(exe) if exe.exists() else "dbt"
 
@@ -83,7 +83,7 @@ class RegistryResource(ConfigurableResource):
 
     sources_dir: str
 
-    def load(self):
+    def load(self) -> Registry:
         from ingestion.registry import load_registry
 
         return load_registry(Path(self.sources_dir))

@@ -1,8 +1,10 @@
 """The dbt project (dbt_project/) against a small synthetic warehouse.
 
 One ``dbt build`` per test session (module fixture): raw rows are written the way ingestion does
-(``ingestion.load.write_source`` with hand-made ``ParseResult``s), then dbt builds staging and the
-mart into the same temporary DuckDB file (WAREHOUSE_PATH). The tests read the result back.
+(``ingestion.load.write_source`` with hand-made ``ParseResult``s), plus one new city added with
+YAML alone and ingested for real (``ingestion.pipeline.ingest_source``); then dbt builds staging
+and the mart into the same temporary DuckDB file (WAREHOUSE_PATH). The tests read the result back.
+(The seed warehouse, from the shipped bulletins, is tests/conftest.py's ``seed_warehouse``.)
 """
 
 from __future__ import annotations
@@ -27,6 +29,23 @@ DBT = Path(sys.executable).with_name("dbt")
 pytestmark = pytest.mark.slow
 
 NBSP = "\u00a0"
+
+# A city whose layout is not among the seeds: one row per line, columns 序号 | 工作事项 | 牵头单位 |
+# 进度安排 | 进展情况 | 完成情况, where 完成情况 holds the status, in the city's own words.
+NEW_CITY_TEXT = """杜集区2024年三季度重点工作推进情况
+序号 | 工作事项 | 牵头单位 | 进度安排 | 进展情况 | 完成情况 |
+1 | 新建5G基站100个 | 区经信局 | 三季度完成80个 | 已建成82个。 | 达序推进 |
+2 | 完成老旧小区改造10个 | 区住建局、区财政局 | 三季度开工10个 | 已开工6个,4个正在招标。 | 差一点 |
+3 | 举办招商推介会3场 | 区商务局 | 三季度完成2场 | 已举办3场。 | 已完成 |
+"""
+NEW_CITY_YAML = """source_id: duji_2024q3
+file: bulletin.txt
+jurisdiction: {province: 安徽省, city: 淮北市, county: 杜集区}
+period: {year: 2024, quarter: 3}
+layout: pipe
+columns: {完成情况: status}
+status_words: {差一点: behind}
+"""
 
 REGIONS = {
     "340000": {
@@ -301,6 +320,20 @@ def load_synthetic(db_path: Path) -> None:
     _write(db_path, _meta("frag_test", None, None, "narrative"), res, derived)
 
 
+def load_new_city(db_path: Path, sources: Path) -> None:
+    """The YAML-only city, through the real registry and ingestion."""
+    from ingestion.pipeline import ingest_source
+    from ingestion.registry import load_registry
+
+    folder = sources / "duji_2024q3"
+    folder.mkdir(parents=True)
+    (folder / "bulletin.txt").write_text(NEW_CITY_TEXT, encoding="utf-8")
+    (folder / "source.yaml").write_text(NEW_CITY_YAML, encoding="utf-8")
+    reg = load_registry(sources)
+    assert not reg.errors, reg.errors
+    ingest_source(reg.get("duji_2024q3"), db_path)
+
+
 def run_dbt(args: list[str], warehouse: Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
     env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
     return subprocess.run(
@@ -318,6 +351,7 @@ def run_dbt(args: list[str], warehouse: Path, cwd: Path = REPO) -> subprocess.Co
 def warehouse(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("dbt") / "warehouse.duckdb"
     load_synthetic(db)
+    load_new_city(db, db.parent / "sources")
     proc = run_dbt(
         ["build", "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
     )
@@ -506,12 +540,12 @@ def test_task_progress_cells_cleaned(con):
         con, "select progress_text from mart.task_progress where source_id = 'xs_test' and row_no = 1"
     )
     assert prog == "全年增长6.2%\n完成年度任务"
-    assert q(con, "select count(*) from mart.task_progress")[0][0] == 8
+    assert q(con, "select count(*) from mart.task_progress")[0][0] == 8 + 3  # synthetic + the new city
 
 
 def test_elapsed_share(con):
     got = dict(q(con, "select period_label, elapsed_share from mart.dim_period"))
-    assert got == {"2024-Q4": 1.0, "2024-H1": 0.5}
+    assert got == {"2024-Q4": 1.0, "2024-H1": 0.5, "2024-Q3": 0.75}
     ((s, e, t),) = q(
         con,
         "select start_date::varchar, end_date::varchar, period_type from mart.dim_period "
@@ -610,3 +644,18 @@ def test_default_warehouse_path_from_repo_root_and_project_dir(tmp_path):
         assert (repo / "data" / "warehouse.duckdb").exists()
         (repo / "data" / "warehouse.duckdb").unlink()
     assert not (repo / "dbt_project" / "data").exists()
+
+
+def test_new_city_rows_have_statuses_mapped_by_yaml_alone(con):
+    rows = q(con, """select task_seq, status_reported, status, status_method, lead_units, source_file
+                     from mart.task_progress where source_id = 'duji_2024q3' order by task_seq""")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        (1, "达序推进", "on_track", "reported"),
+        (2, "差一点", "behind", "reported"),  # the source's own status word
+        (3, "已完成", "completed", "reported"),
+    ]
+    assert rows[1][4] == ["区住建局", "区财政局"]
+    assert rows[0][5].endswith("duji_2024q3/bulletin.txt")
+    assert q(con, "select region_code from mart.dim_region where region_name = '杜集区'") == [("340602",)]
+    assert q(con, """select region_name, period_label, count(*) from mart.task_progress
+                     where source_id = 'duji_2024q3' group by all""") == [("杜集区", "2024-Q3", 3)]

@@ -116,6 +116,30 @@ def test_unaccounted_line_fails_coverage(clean_db):
     assert f.samples[0]["source_id"] == "s_region"
 
 
+def test_task_row_of_a_source_not_loaded_fails_raw_task_rows(clean_db):
+    _exec(clean_db, "delete from raw.sources where source_id = 's_anonymous'")
+    out = validate("raw_task_rows", clean_db)
+    assert not out.success
+    f = _failure(out, IN_SET, "source_loaded")
+    assert f.unexpected_count == 2 and {s["source_id"] for s in f.samples} == {"s_anonymous"}
+
+
+def test_two_signals_for_one_row_fail_row_signals(clean_db):
+    _exec(clean_db, "insert into raw.row_signals (source_id, table_no, row_no, status_inferred) "
+                    "values ('s_region', 1, 1, 'unknown')")
+    out = validate("raw_row_signals", clean_db)
+    assert not out.success
+    assert _failure(out, "expect_compound_columns_to_be_unique", "row_no").unexpected_count == 2
+
+
+def test_duplicate_header_cell_fails_table_headers(clean_db):
+    _exec(clean_db, "insert into raw.table_headers values ('s_region', 1, 1, '序号', 'seq'), "
+                    "('s_region', 1, 1, '重点工作', 'task')")
+    out = validate("raw_table_headers", clean_db)
+    assert not out.success
+    assert _failure(out, "expect_compound_columns_to_be_unique", "position").unexpected_count == 2
+
+
 def test_inferred_status_outside_enum_fails_row_signals(clean_db):
     _exec(clean_db, "update raw.row_signals set status_inferred = 'done' where row_no = 1 and source_id = 's_region'")
     out = validate("raw_row_signals", clean_db)

@@ -172,14 +172,17 @@ def test_xiangshan_status_counts_vs_stated_totals(parsed):
     assert counts == Counter(
         {"已完成": 90, "完成": 3, "序时推进": 51, "序时推": 1, "未完成": 7, "——": 2, None: 1}
     )
+    said = {s.metric: s.value for s in res.stated_totals}
     completed = counts["已完成"] + counts["完成"]
     on_track = counts["序时推进"] + counts["序时推"]
-    assert completed == 93  # agrees with the summary
-    assert counts["未完成"] == 7  # agrees
+    assert completed == said["completed"]  # agrees with the summary
+    assert counts["未完成"] == said["behind"]  # agrees
+    assert len(res.rows) == said["rows"]
     # The table has one on-track row fewer than the summary says (52 vs 53), and three rows with
     # no status word ('——' twice, one blank); the summary's own parts add up to 153, not 155.
-    assert on_track == 53 - 1
-    assert 93 + 53 + 7 == 155 - 2
+    assert on_track == said["on_track"] - 1
+    assert counts["——"] + counts[None] == 3
+    assert said["completed"] + said["on_track"] + said["behind"] == said["rows"] - 2
 
 
 def test_xiangshan_page_furniture(parsed):

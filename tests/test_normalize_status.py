@@ -290,10 +290,9 @@ def test_a_count_of_cancelled_items_is_not_a_cancelled_task():
 def _parsed(registry, source_id):
     from ingestion.parse import parse_source
 
-    try:
-        return parse_source(registry.get(source_id))
-    except Exception as e:  # noqa: BLE001 - parsers are developed alongside; measure when they run
-        pytest.skip(f"parser for {source_id} not available: {e}")
+    parsed = parse_source(registry.get(source_id))  # a parser error fails the test, never skips it
+    assert parsed.result.rows, f"{source_id}: no rows parsed"
+    return parsed
 
 
 def test_inference_against_printed_statuses_on_seed_000(registry):

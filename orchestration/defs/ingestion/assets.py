@@ -54,7 +54,7 @@ def raw_bulletin(
     except Exception as e:
         hint = ""
         if "Binder Error" in str(e) or "Catalog Error" in str(e):
-            from orchestration.rawschema import drifted_tables
+            from orchestration.defs.ingestion.rawschema import drifted_tables
 
             with contextlib.suppress(Exception):
                 drifted = drifted_tables(warehouse.db_path)

@@ -22,10 +22,10 @@ import uuid
 from pathlib import Path
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
-from orchestration.assets.dbt import model_keys
 from orchestration.constants import WAREHOUSE_POOL
+from orchestration.defs.dbt.assets import model_keys
 from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = AssetKey(["published", "warehouse"])
@@ -101,30 +101,35 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
     }
 
 
-@asset(
-    key=PUBLISHED_KEY,
-    deps=model_keys(MART_SCHEMA),
-    pool=WAREHOUSE_POOL,
-    group_name="publish",
-    kinds={"duckdb", "parquet"},
-    description=(
-        "Read-only copy of the warehouse (data/published/warehouse.duckdb, atomic swap) and a Parquet "
-        "export of every mart table (data/export/). Runs only after the marts and their blocking checks pass."
-    ),
-)
-def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    info = publish_warehouse(warehouse.db_path, warehouse.published_path, warehouse.export_path)
-    context.log.info(
-        f"published {info['published_path']} ({info['bytes']} bytes) and {len(info['tables'])} Parquet files"
+def build_publish_asset() -> AssetsDefinition:
+    """The publish asset, downstream of every mart model in the dbt manifest."""
+
+    @asset(
+        key=PUBLISHED_KEY,
+        deps=model_keys(MART_SCHEMA),
+        pool=WAREHOUSE_POOL,
+        group_name="publish",
+        kinds={"duckdb", "parquet"},
+        description=(
+            "Read-only copy of the warehouse (data/published/warehouse.duckdb, atomic swap) and a Parquet "
+            "export of every mart table (data/export/). Runs only after the marts and their blocking checks pass."
+        ),
     )
-    return MaterializeResult(
-        metadata={
-            "published_path": MetadataValue.path(info["published_path"]),
-            "export_dir": MetadataValue.path(info["export_dir"]),
-            "bytes": info["bytes"],
-            "mart_tables": len(info["tables"]),
-            "rows_per_table": MetadataValue.json(info["tables"]),
-            "published_at": info["published_at"],
-            "seconds": MetadataValue.float(info["seconds"]),
-        }
-    )
+    def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        info = publish_warehouse(warehouse.db_path, warehouse.published_path, warehouse.export_path)
+        context.log.info(
+            f"published {info['published_path']} ({info['bytes']} bytes) and {len(info['tables'])} Parquet files"
+        )
+        return MaterializeResult(
+            metadata={
+                "published_path": MetadataValue.path(info["published_path"]),
+                "export_dir": MetadataValue.path(info["export_dir"]),
+                "bytes": info["bytes"],
+                "mart_tables": len(info["tables"]),
+                "rows_per_table": MetadataValue.json(info["tables"]),
+                "published_at": info["published_at"],
+                "seconds": MetadataValue.float(info["seconds"]),
+            }
+        )
+
+    return published_warehouse

@@ -5,7 +5,7 @@ headless build syncs itself). It only adds and removes partitions; it launches n
 from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from orchestration.constants import source_partitions
-from orchestration.partitions import plan_sync
+from orchestration.defs.ingestion.partitions import plan_sync
 from orchestration.resources import RegistryResource
 
 

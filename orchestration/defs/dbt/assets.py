@@ -3,24 +3,28 @@
 * Asset keys are ``[schema, model]`` (``staging/stg_…``, ``mart/task_progress``, ``seeds/…``).
 * Every dbt source in the ``raw`` schema maps onto the ingestion asset ``raw_bulletin``, so the
   lineage reads ingestion -> staging -> marts.
-* dbt tests become asset checks (dagster-dbt's default); ``dbt build`` runs them with the models
-  and skips the models downstream of a failing test.
+* dbt tests become asset checks on their models; ``dbt build`` runs them with the models and
+  skips the models downstream of a failing test.
+* The raw layer has no dbt source tests (its invariants are the DDL's and the GX raw suites', see
+  models/staging/_sources.yml). ``enable_source_tests_as_checks`` stays off on purpose: it makes
+  the dbt op compute checks on ``raw_bulletin`` itself, and Dagster then no longer makes that op
+  wait for the blocking GX checks on ``raw_bulletin`` (tests/test_orchestration.py
+  ``test_failing_blocking_raw_check_stops_dbt_and_publish`` fails with it on).
 * One thread, one pool: dbt-duckdb is the only writer while this step runs.
 """
 
-
 import json
-import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.constants import RAW_ASSET_KEY, RAW_SCHEMA, WAREHOUSE_POOL
-from orchestration.project import dbt_project
+from orchestration.defs.dbt.args import build_args
+from orchestration.defs.dbt.project import dbt_project
 from orchestration.resources import WarehouseResource
-
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
@@ -39,7 +43,6 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
             return dbt_resource_props.get("schema") or "dbt"
         return super().get_group_name(dbt_resource_props)
 
-
 translator = WarehouseDbtTranslator(
     settings=DagsterDbtTranslatorSettings(
         enable_asset_checks=True,
@@ -48,51 +51,43 @@ translator = WarehouseDbtTranslator(
     )
 )
 
+@cache
+def manifest() -> dict[str, Any]:
+    path = dbt_project().manifest_path
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path}: no dbt manifest. Run `python -m orchestration.build` (or `make run`), "
+            "`dagster dev` (which parses on load) or `dbt parse --project-dir dbt_project --profiles-dir dbt_project`."
+        )
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
 
-def load_manifest() -> dict | None:
-    if dbt_project is None or not dbt_project.manifest_path.exists():
-        return None
-    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
-
-
-def _build_dbt_assets() -> AssetsDefinition | None:
-    manifest = load_manifest()
-    if manifest is None or not any(
-        n.get("resource_type") in ("model", "seed") for n in manifest.get("nodes", {}).values()
-    ):
-        return None
-
+def build_dbt_assets() -> AssetsDefinition:
     @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
+        manifest=manifest(),
+        project=dbt_project(),
         dagster_dbt_translator=translator,
         pool=WAREHOUSE_POOL,
         name="warehouse_dbt",
     )
-    def warehouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        """``dbt build --threads 1``: seeds, staging views, mart tables and their tests."""
-        # dbt's profile reads WAREHOUSE_PATH: point it at this run's warehouse resource.
-        os.environ["WAREHOUSE_PATH"] = str(warehouse.db_path)
-        yield from dbt.cli(["build", "--threads", "1"], context=context).stream()
+    def warehouse_dbt(
+        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
+        """``dbt build --threads 1`` into this run's warehouse: seeds, staging views, mart tables, tests."""
+        yield from dbt.cli(build_args(warehouse.db_path), context=context).stream()
 
     return warehouse_dbt
 
-
-warehouse_dbt = _build_dbt_assets()
-
-
 def model_keys(schema: str) -> list[AssetKey]:
     """Asset keys of the dbt models in ``schema`` (e.g. every mart), from the manifest."""
-    manifest = load_manifest() or {}
     return sorted(
         (
             translator.get_asset_key(n)
-            for n in manifest.get("nodes", {}).values()
+            for n in manifest().get("nodes", {}).values()
             if n.get("resource_type") == "model" and n.get("schema") == schema
         ),
         key=lambda k: k.to_user_string(),
     )
-
 
 def model_names(schema: str) -> set[str]:
     return {k.path[-1] for k in model_keys(schema)}

@@ -30,13 +30,15 @@ from orchestration.resources import WarehouseResource
 # GX suite name -> (asset key the check is attached to, description). Mart checks are only
 # defined for marts that exist in the dbt manifest.
 RAW_CHECKS = {
-    "raw_task_rows": "raw.task_rows: row keys not null and unique, line_start ≤ line_end, sub_seq ≥ 1, "
-    "numbered rows have task text (GX)",
-    "raw_sources": "raw.sources: one row per source, sha256, region code 6 digits, period label format, "
+    "raw_task_rows": "raw.task_rows: line_start ≤ line_end, sub_seq ≥ 1, numbered rows have task text, "
+    "every row's source is in raw.sources (GX; keys and NOT NULL are the DDL's)",
+    "raw_sources": "raw.sources: sha256, region code 6 digits, period label format, "
     "unknown_reason when jurisdiction/period missing (GX)",
     "raw_coverage": "every line of every loaded raw file is accounted for: row span, furniture or "
     "quarantine (GX over a per-source coverage query)",
-    "raw_row_signals": "raw.row_signals: inferred status in the status enum, completion_pct ≥ 0 (GX)",
+    "raw_row_signals": "raw.row_signals: one signal per row, inferred status in the status enum, "
+    "completion_pct ≥ 0 (GX)",
+    "raw_table_headers": "raw.table_headers: one header cell per (source, table, position) (GX)",
 }
 MART_CHECKS = {
     "mart_task_progress": "mart.task_progress: status / status_method enums, region_code 6 digits and NULL "

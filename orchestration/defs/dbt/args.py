@@ -1,0 +1,30 @@
+"""The dbt CLI arguments orchestration passes, built by small pure functions (unit-tested in
+tests/test_orchestration.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# DuckDB has one writer: dbt-duckdb must not open the file from several threads.
+THREADS = 1
+
+
+def warehouse_vars(warehouse: Path) -> str:
+    """``--vars`` for profiles.yml, which reads ``var('warehouse_path')`` before WAREHOUSE_PATH:
+    the run's warehouse resource decides the file, not this process's environment."""
+    return json.dumps({"warehouse_path": str(Path(warehouse).resolve())}, ensure_ascii=False)
+
+
+def build_args(warehouse: Path, threads: int = THREADS) -> list[str]:
+    """``dbt build`` (seeds, models, data and unit tests) into ``warehouse``."""
+    return ["build", "--threads", str(threads), "--vars", warehouse_vars(warehouse)]
+
+
+def parse_args() -> list[str]:
+    """``dbt parse``: the manifest ``@dbt_assets`` loads (no warehouse needed)."""
+    return ["parse", "--quiet"]
+
+
+def deps_args() -> list[str]:
+    return ["deps", "--quiet"]

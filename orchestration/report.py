@@ -1,0 +1,209 @@
+"""What a headless build reports: one outcome per source, one per check, the build's status and
+exit code, and the printed summary. Small functions from Dagster results to plain dataclasses,
+unit-tested in tests/test_orchestration.py.
+
+The status is decided in one place (``BuildReport.status``) and mapped to an exit code in one
+table (``EXIT_CODES``): a new status (e.g. ``partial``: a bad source excluded, the others
+published) is one entry in each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+OK = "ok"
+FAILED = "failed"
+EXIT_CODES = {OK: 0, FAILED: 1}
+# Lines of a failing GX check's failure list shown in the summary (the rest is in the UI).
+MAX_FAILURE_LINES = 12
+
+
+@dataclass
+class SourceOutcome:
+    source_id: str
+    ok: bool
+    rows: int | None = None
+    tables: int | None = None
+    coverage: str | None = None
+    quarantined: int | None = None
+    layout: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class CheckOutcome:
+    asset: str
+    name: str
+    passed: bool
+    severity: str
+    detail: str = ""
+
+    @property
+    def blocking_failure(self) -> bool:
+        return not self.passed and self.severity == "ERROR"
+
+
+@dataclass
+class BuildReport:
+    sources: list[SourceOutcome] = field(default_factory=list)
+    checks: list[CheckOutcome] = field(default_factory=list)
+    registry_errors: list[str] = field(default_factory=list)
+    removed_sources: list[str] = field(default_factory=list)
+    rebuilt_raw_tables: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+    skipped_steps: list[str] = field(default_factory=list)
+    published: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    fatal: str | None = None
+
+    @property
+    def failed_sources(self) -> list[SourceOutcome]:
+        return [s for s in self.sources if not s.ok]
+
+    @property
+    def status(self) -> str:
+        if (
+            self.fatal is not None
+            or self.registry_errors
+            or self.failed_sources
+            or self.failed_steps
+            or self.skipped_steps
+            or any(c.blocking_failure for c in self.checks)
+        ):
+            return FAILED
+        return OK
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+
+# ------------------------------------------------------------------ from Dagster results
+
+
+def meta_value(v: Any) -> Any:
+    """The plain value of a Dagster metadata entry (or the value itself)."""
+    return getattr(v, "value", v)
+
+
+def failure_message(event: Any) -> str:
+    """The user-facing message of a step failure: a ``Failure``'s description, else the innermost
+    error below Dagster's step-execution wrapper."""
+    data = event.step_failure_data
+    if data is None:
+        return event.message or "failed"
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return str(data.user_failure_data.description)
+    err = data.error
+    while err is not None and err.cause is not None and "DagsterExecutionStepExecutionError" in (err.cls_name or ""):
+        err = err.cause
+    return (err.message.strip() if err else None) or event.message or "failed"
+
+
+def source_outcome(source_id: str, result: Any, seconds: float) -> SourceOutcome:
+    """One ingest run (``ExecuteInProcessResult`` of the partitioned ingest job) as an outcome."""
+    out = SourceOutcome(source_id=source_id, ok=result.success, seconds=seconds)
+    for ev in result.get_asset_materialization_events():
+        md = ev.materialization.metadata
+        out.rows = meta_value(md.get("rows"))
+        out.tables = meta_value(md.get("tables"))
+        out.coverage = meta_value(md.get("coverage"))
+        out.quarantined = meta_value(md.get("quarantined_lines"))
+        out.layout = meta_value(md.get("layout"))
+    if not result.success:
+        fails = result.get_step_failure_events()
+        out.error = failure_message(fails[0]) if fails else "run failed"
+    return out
+
+
+def check_detail(passed: bool, metadata: dict[str, Any], description: str | None) -> str:
+    """One line for a check: rows checked; when failing, counts, the description and (GX) the
+    first lines of the failing expectations with samples."""
+    detail = ""
+    if "rows_checked" in metadata:
+        detail = f"{meta_value(metadata['rows_checked'])} rows"
+        if not passed:
+            detail += (f"; {meta_value(metadata.get('errors', 0))} errors, "
+                       f"{meta_value(metadata.get('warnings', 0))} warnings")
+    if not passed and "rows_checked" not in metadata and description:
+        detail = (detail + "; " if detail else "") + description
+    if not passed and "failures" in metadata:
+        lines = str(meta_value(metadata["failures"])).splitlines()
+        detail += "".join(f"\n         {ln.strip()}" for ln in lines[:MAX_FAILURE_LINES])
+        if len(lines) > MAX_FAILURE_LINES:
+            detail += f"\n         … {len(lines) - MAX_FAILURE_LINES} more lines (see the check in the UI)"
+    return detail
+
+
+def check_outcome(evaluation: Any) -> CheckOutcome:
+    """An ``AssetCheckEvaluation`` as an outcome."""
+    return CheckOutcome(
+        asset=evaluation.asset_key.to_user_string(),
+        name=evaluation.check_name,
+        passed=evaluation.passed,
+        severity=evaluation.severity.value if evaluation.severity else "ERROR",
+        detail=check_detail(evaluation.passed, dict(evaluation.metadata or {}), evaluation.description),
+    )
+
+
+# ------------------------------------------------------------------------------ summary
+
+
+def format_sources(sources: list[SourceOutcome]) -> list[str]:
+    if not sources:
+        return []
+    lines = ["", "sources:",
+             f"  {'source_id':<28} {'status':<7} {'rows':>6} {'tables':>6} {'quarant.':>8}  {'layout':<11} coverage"]
+    for s in sources:
+        if s.ok:
+            lines.append(f"  {s.source_id:<28} {'ok':<7} {s.rows!s:>6} {s.tables!s:>6} {s.quarantined!s:>8}  "
+                         f"{s.layout or '':<11} {s.coverage or ''}")
+        else:
+            lines.append(f"  {s.source_id:<28} FAILED  {s.error}")
+    lines.append(f"  total rows: {sum(s.rows or 0 for s in sources if s.ok)}")
+    return lines
+
+
+def format_checks(checks: list[CheckOutcome]) -> list[str]:
+    """Counts, then every failing check and every GX check (passing dbt tests are only counted)."""
+    if not checks:
+        return []
+    n_fail = sum(1 for c in checks if not c.passed)
+    lines = ["", f"checks: {len(checks) - n_fail} passed, {n_fail} failed"]
+    for c in sorted(checks, key=lambda c: (c.passed, c.asset, c.name)):
+        if c.passed and not c.name.startswith("gx_"):
+            continue
+        state = "passed" if c.passed else ("FAILED" if c.severity == "ERROR" else "WARN")
+        lines.append(f"  {state:<6} {c.asset}:{c.name}  {c.detail}")
+    return lines
+
+
+def format_report(report: BuildReport, db_path: Path) -> str:
+    lines = ["", "== bulletin-warehouse build ==", f"warehouse: {db_path}"]
+    if report.fatal:
+        lines.append(f"FATAL: {report.fatal}")
+    lines += [f"registry error: {e}" for e in report.registry_errors]
+    if report.removed_sources:
+        lines.append(f"removed sources no longer in the registry: {', '.join(report.removed_sources)}")
+    if report.rebuilt_raw_tables:
+        lines.append(f"raw tables re-created (their columns changed in ingestion.load): "
+                     f"{', '.join(report.rebuilt_raw_tables)}; every source re-ingested")
+    lines += format_sources(report.sources)
+    lines += format_checks(report.checks)
+    lines += [f"failed step: {f}" for f in report.failed_steps]
+    if report.skipped_steps:
+        lines.append(f"skipped (upstream failure or blocking check): {', '.join(report.skipped_steps)}")
+    lines += [
+        "",
+        f"published: {report.published or 'NOT published (the previous published copy is unchanged)'}",
+        "timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
+        f"result: {report.status.upper()}",
+    ]
+    return "\n".join(lines) + "\n"
