@@ -174,7 +174,9 @@ class Registry:
 
 
 def _field_problems(err: ValidationError) -> list[FieldProblem]:
-    return [FieldProblem(".".join(str(x) for x in e["loc"]) or "(top level)", e["msg"]) for e in err.errors()]
+    # our validators' ValueErrors read as sentences of their own: drop pydantic's 'Value error, '
+    return [FieldProblem(".".join(str(x) for x in e["loc"]) or "(top level)", e["msg"].removeprefix("Value error, "))
+            for e in err.errors()]
 
 
 def load_spec(yaml_path: Path) -> RegisteredSource:
