@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from ingestion import load
+
 from .conftest import tiny_result
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
