@@ -659,3 +659,37 @@ def test_new_city_rows_have_statuses_mapped_by_yaml_alone(con):
     assert q(con, "select region_code from mart.dim_region where region_name = '杜集区'") == [("340602",)]
     assert q(con, """select region_name, period_label, count(*) from mart.task_progress
                      where source_id = 'duji_2024q3' group by all""") == [("杜集区", "2024-Q3", 3)]
+
+
+def _column_tests(manifest: dict, model: str) -> dict[tuple[str, str], dict]:
+    out = {}
+    for n in manifest["nodes"].values():
+        if n["resource_type"] == "test" and n.get("attached_node") == f"model.bulletin_warehouse.{model}":
+            meta = n.get("test_metadata") or {}
+            out[(n.get("column_name"), meta.get("name"))] = meta.get("kwargs", {})
+    return out
+
+
+def test_mart_column_invariants_are_dbt_tests_on_the_contract_enums(dbt_manifest):
+    """Not-null, key and enum checks on the marts live in dbt (GX no longer repeats them); the
+    enums they test are the project's (dbt vars = the GX / ingestion enum)."""
+    import json
+
+    import yaml
+
+    from expectations.suites import STATUS_ENUM
+
+    manifest = json.loads(dbt_manifest.read_text(encoding="utf-8"))
+    tests = _column_tests(manifest, "task_progress")
+    for col in ("status", "status_inferred", "status_method"):
+        assert (col, "accepted_values") in tests and (col, "not_null") in tests, col
+    for col in ("source_id", "table_no", "sub_seq", "task_row_key"):
+        assert (col, "not_null") in tests, col
+    assert ("task_row_key", "unique") in tests
+    assert tests[("status", "accepted_values")]["values"] == "{{ var('statuses') }}"
+    project_vars = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    assert project_vars["statuses"] == STATUS_ENUM
+    region = _column_tests(manifest, "dim_region")
+    assert {("region_code", "unique"), ("region_code", "not_null"), ("region_name", "not_null")} <= set(region)
+    period = _column_tests(manifest, "dim_period")
+    assert {("period_label", "unique"), ("period_label", "not_null"), ("period_type", "accepted_values")} <= set(period)
