@@ -353,7 +353,9 @@ def warehouse(tmp_path_factory) -> Path:
     load_synthetic(db)
     load_new_city(db, db.parent / "sources")
     proc = run_dbt(
-        ["build", "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
+        # dbt unit tests read only their own fixtures: the seed warehouse's build runs them.
+        ["build", "--exclude-resource-type", "unit_test",
+         "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     return db
@@ -626,23 +628,27 @@ def test_default_warehouse_path_from_repo_root_and_project_dir(tmp_path):
     shutil.copytree(DBT_PROJECT, repo / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
     (repo / "data").mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("WAREHOUSE_PATH", "DBT_PROFILES_DIR")}
-    runs = [
-        (repo, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]),
-        (repo / "dbt_project", []),
-    ]
-    for cwd, flags in runs:
-        proc = subprocess.run(
-            [str(DBT), "debug", *flags, "--log-path", str(tmp_path / "logs")],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stdout[-3000:]
-        assert (repo / "data" / "warehouse.duckdb").exists()
-        (repo / "data" / "warehouse.duckdb").unlink()
+    # Both invocations in one Python process (dbt's programmatic runner): one interpreter and one
+    # dbt import instead of two. Each prints where the warehouse file ended up, then removes it.
+    script = f"""
+import os, sys
+from pathlib import Path
+from dbt.cli.main import dbtRunner
+repo = Path({str(repo)!r})
+db = repo / "data" / "warehouse.duckdb"
+for cwd, flags in [(repo, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]),
+                   (repo / "dbt_project", [])]:
+    os.chdir(cwd)
+    res = dbtRunner().invoke(["debug", *flags, "--log-path", {str(tmp_path / "logs")!r}])
+    print("RUN", res.success, db.exists())
+    if db.exists():
+        db.unlink()
+"""
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    runs = [ln for ln in proc.stdout.splitlines() if ln.startswith("RUN ")]
+    assert runs == ["RUN True True", "RUN True True"], proc.stdout[-3000:]
     assert not (repo / "dbt_project" / "data").exists()
 
 
