@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lint lock clean
+.PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lint hooks lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,16 @@ confusion: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 
+## Lint: ruff (incl. import order and complexity), mypy ([tool.mypy] files), sqlfluff on the dbt models.
+LINT_PY := ingestion orchestration expectations tests benchmarks
 lint: $(STAMP)
-	$(BIN)/ruff check ingestion orchestration expectations tests benchmarks
+	$(BIN)/ruff check $(LINT_PY)
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_project/models --nocolor --disable-progress-bar
+
+## Install the git hooks of .pre-commit-config.yaml (they run the venv's tools).
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 ## Re-resolve pinned versions after editing pyproject.toml.
 lock: $(STAMP)

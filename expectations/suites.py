@@ -2,6 +2,11 @@
 ``ExpectationSuite``. ``DATASETS`` says how to read each table (a SQL query on the warehouse)
 and which key columns identify a failing row in the samples.
 
+Each invariant is checked once: keys and NOT NULL of raw tables are the DDL's (ingestion/load.py);
+column tests on the marts (not null, unique, accepted values, relationships) are dbt's (the YAML
+beside each model); these suites hold what those cannot express: formats (regexes), ranges and
+pairs of columns, conditions that need another table, line coverage across tables.
+
 Severity: an expectation whose ``meta`` says ``{"severity": "warn"}`` is reported but does not
 fail the check with ERROR severity (and so does not block downstream assets); every other
 expectation is an error.
@@ -123,18 +128,12 @@ def raw_table_headers_suite() -> gx.ExpectationSuite:
 
 
 def mart_task_progress_suite() -> gx.ExpectationSuite:
-    """mart.task_progress (see the mart contract)."""
+    """mart.task_progress (see the mart contract): formats, line spans, and what needs another
+    table (a NULL region/period only where the source names none). Not-null columns, the status
+    enums and the row key are dbt tests (models/marts/task_progress.yml)."""
     return _suite(
         "mart.task_progress",
-        gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="table_no"),
-        gxe.ExpectColumnValuesToNotBeNull(column="sub_seq"),
         gxe.ExpectColumnValuesToBeBetween(column="sub_seq", min_value=1),
-        gxe.ExpectColumnValuesToNotBeNull(column="status"),
-        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUS_ENUM),
-        gxe.ExpectColumnValuesToNotBeNull(column="status_method"),
-        gxe.ExpectColumnValuesToBeInSet(column="status_method", value_set=STATUS_METHODS),
-        gxe.ExpectColumnValuesToBeInSet(column="status_inferred", value_set=STATUS_ENUM),
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),  # nulls ignored
         # NULL region only where the source genuinely names no jurisdiction.
         gxe.ExpectColumnValuesToNotBeNull(
@@ -152,37 +151,23 @@ def mart_task_progress_suite() -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToNotBeNull(
             column="status_reported", row_condition=Column("status_method") == "reported"
         ),
-        # One row per printed row: the raw row key carries through (row_no is not in the contract,
-        # so warn rather than fail if the column goes away).
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_id", "table_no", "row_no"], meta=WARN),
-        gxe.ExpectColumnValuesToBeUnique(column="task_row_key", meta=WARN),
     )
 
 
 def mart_dim_region_suite() -> gx.ExpectationSuite:
     return _suite(
         "mart.dim_region",
-        gxe.ExpectColumnValuesToNotBeNull(column="region_code"),
-        gxe.ExpectColumnValuesToBeUnique(column="region_code"),
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),
-        gxe.ExpectColumnValuesToNotBeNull(column="region_name"),
         gxe.ExpectColumnValuesToMatchRegex(column="parent_code", regex=REGION_CODE_RE),
         gxe.ExpectColumnValuesToMatchRegex(column="province_code", regex=REGION_CODE_RE),
         gxe.ExpectColumnValuesToMatchRegex(column="city_code", regex=REGION_CODE_RE),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="level", value_set=["province", "city", "county", "district"], meta=WARN
-        ),
     )
 
 
 def mart_dim_period_suite() -> gx.ExpectationSuite:
     return _suite(
         "mart.dim_period",
-        gxe.ExpectColumnValuesToNotBeNull(column="period_label"),
-        gxe.ExpectColumnValuesToBeUnique(column="period_label"),
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
-        gxe.ExpectColumnValuesToBeInSet(column="period_type", value_set=["quarter", "half", "month", "annual"],
-                                        meta=WARN),
         gxe.ExpectColumnValuesToBeBetween(column="elapsed_share", min_value=0, max_value=1),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="end_date", column_B="start_date", or_equal=True, ignore_row_if="either_value_is_missing"
@@ -193,8 +178,6 @@ def mart_dim_period_suite() -> gx.ExpectationSuite:
 def mart_indicator_progress_suite() -> gx.ExpectationSuite:
     return _suite(
         "mart.indicator_progress",
-        gxe.ExpectColumnValuesToNotBeNull(column="source_id"),
-        gxe.ExpectColumnValuesToNotBeNull(column="indicator_code"),
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
     )
@@ -205,7 +188,6 @@ def mart_region_period_scorecard_suite() -> gx.ExpectationSuite:
         "mart.region_period_scorecard",
         gxe.ExpectColumnValuesToMatchRegex(column="region_code", regex=REGION_CODE_RE),
         gxe.ExpectColumnValuesToMatchRegex(column="period_label", regex=PERIOD_LABEL_RE),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["region_code", "period_label"], meta=WARN),
     )
 
 

@@ -17,7 +17,6 @@ Headless:  DAGSTER_HOME=$PWD/.dagster_home .venv/bin/python -m orchestration.bui
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor

@@ -4,9 +4,8 @@
 import duckdb
 import pytest
 
-from ingestion.errors import LayoutError
+from ingestion.errors import LayoutError, SourceReadError
 from ingestion.pipeline import ingest_source
-from ingestion.errors import SourceReadError
 from ingestion.registry import load_registry
 
 from .conftest import seed_path

@@ -353,7 +353,9 @@ def warehouse(tmp_path_factory) -> Path:
     load_synthetic(db)
     load_new_city(db, db.parent / "sources")
     proc = run_dbt(
-        ["build", "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
+        # dbt unit tests read only their own fixtures: the seed warehouse's build runs them.
+        ["build", "--exclude-resource-type", "unit_test",
+         "--target-path", str(db.parent / "target"), "--log-path", str(db.parent / "logs")], db
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     return db
@@ -626,23 +628,27 @@ def test_default_warehouse_path_from_repo_root_and_project_dir(tmp_path):
     shutil.copytree(DBT_PROJECT, repo / "dbt_project", ignore=shutil.ignore_patterns("target", "logs"))
     (repo / "data").mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("WAREHOUSE_PATH", "DBT_PROFILES_DIR")}
-    runs = [
-        (repo, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]),
-        (repo / "dbt_project", []),
-    ]
-    for cwd, flags in runs:
-        proc = subprocess.run(
-            [str(DBT), "debug", *flags, "--log-path", str(tmp_path / "logs")],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stdout[-3000:]
-        assert (repo / "data" / "warehouse.duckdb").exists()
-        (repo / "data" / "warehouse.duckdb").unlink()
+    # Both invocations in one Python process (dbt's programmatic runner): one interpreter and one
+    # dbt import instead of two. Each prints where the warehouse file ended up, then removes it.
+    script = f"""
+import os, sys
+from pathlib import Path
+from dbt.cli.main import dbtRunner
+repo = Path({str(repo)!r})
+db = repo / "data" / "warehouse.duckdb"
+for cwd, flags in [(repo, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]),
+                   (repo / "dbt_project", [])]:
+    os.chdir(cwd)
+    res = dbtRunner().invoke(["debug", *flags, "--log-path", {str(tmp_path / "logs")!r}])
+    print("RUN", res.success, db.exists())
+    if db.exists():
+        db.unlink()
+"""
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    runs = [ln for ln in proc.stdout.splitlines() if ln.startswith("RUN ")]
+    assert runs == ["RUN True True", "RUN True True"], proc.stdout[-3000:]
     assert not (repo / "dbt_project" / "data").exists()
 
 
@@ -659,3 +665,37 @@ def test_new_city_rows_have_statuses_mapped_by_yaml_alone(con):
     assert q(con, "select region_code from mart.dim_region where region_name = '杜集区'") == [("340602",)]
     assert q(con, """select region_name, period_label, count(*) from mart.task_progress
                      where source_id = 'duji_2024q3' group by all""") == [("杜集区", "2024-Q3", 3)]
+
+
+def _column_tests(manifest: dict, model: str) -> dict[tuple[str, str], dict]:
+    out = {}
+    for n in manifest["nodes"].values():
+        if n["resource_type"] == "test" and n.get("attached_node") == f"model.bulletin_warehouse.{model}":
+            meta = n.get("test_metadata") or {}
+            out[(n.get("column_name"), meta.get("name"))] = meta.get("kwargs", {})
+    return out
+
+
+def test_mart_column_invariants_are_dbt_tests_on_the_contract_enums(dbt_manifest):
+    """Not-null, key and enum checks on the marts live in dbt (GX no longer repeats them); the
+    enums they test are the project's (dbt vars = the GX / ingestion enum)."""
+    import json
+
+    import yaml
+
+    from expectations.suites import STATUS_ENUM
+
+    manifest = json.loads(dbt_manifest.read_text(encoding="utf-8"))
+    tests = _column_tests(manifest, "task_progress")
+    for col in ("status", "status_inferred", "status_method"):
+        assert (col, "accepted_values") in tests and (col, "not_null") in tests, col
+    for col in ("source_id", "table_no", "sub_seq", "task_row_key"):
+        assert (col, "not_null") in tests, col
+    assert ("task_row_key", "unique") in tests
+    assert tests[("status", "accepted_values")]["values"] == "{{ var('statuses') }}"
+    project_vars = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    assert project_vars["statuses"] == STATUS_ENUM
+    region = _column_tests(manifest, "dim_region")
+    assert {("region_code", "unique"), ("region_code", "not_null"), ("region_name", "not_null")} <= set(region)
+    period = _column_tests(manifest, "dim_period")
+    assert {("period_label", "unique"), ("period_label", "not_null"), ("period_type", "accepted_values")} <= set(period)

@@ -2,7 +2,14 @@
 
 from pathlib import Path
 
-from ingestion.errors import FieldProblem, FormatError, IngestError, LayoutError, RegistryError, SourceReadError
+from ingestion.errors import (
+    FieldProblem,
+    FormatError,
+    IngestError,
+    LayoutError,
+    RegistryError,
+    SourceReadError,
+)
 
 
 def test_message_starts_with_the_file():

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from ingestion import load
+
 from .conftest import tiny_result
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -147,19 +148,20 @@ def test_inferred_status_outside_enum_fails_row_signals(clean_db):
     assert _failure(out, IN_SET, "status_inferred").samples[0]["status_inferred"] == "done"
 
 
-def test_status_outside_enum_fails_task_progress(clean_db):
-    _exec(clean_db, "update mart.task_progress set status = '序时推' where row_no = 1 and source_id = 's_region'")
+def test_line_span_backwards_fails_task_progress(clean_db):
+    _exec(clean_db, "update mart.task_progress set line_start = 9, line_end = 2 where row_no = 1 and source_id = 's_region'")
     out = validate("mart_task_progress", clean_db)
     assert not out.success
-    f = _failure(out, IN_SET, "status")
-    assert f.unexpected_count == 1 and f.samples[0]["status"] == "序时推"
+    f = _failure(out, PAIR_GT, "line_end")
+    assert f.unexpected_count == 1 and f.samples[0]["line_start"] == 9
 
 
-def test_status_method_outside_enum_fails(clean_db):
-    _exec(clean_db, "update mart.task_progress set status_method = 'guessed' where row_no = 2")
+def test_reported_status_without_its_cell_fails(clean_db):
+    _exec(clean_db, "update mart.task_progress set status_method = 'reported', status_reported = null "
+                    "where row_no = 2 and source_id = 's_region'")
     out = validate("mart_task_progress", clean_db)
     assert not out.success
-    _failure(out, IN_SET, "status_method")
+    assert _failure(out, NOT_NULL, "status_reported").unexpected_count == 1
 
 
 def test_region_code_format_and_nullability(clean_db):
@@ -189,16 +191,16 @@ def test_missing_table_is_an_error_not_a_crash(tmp_path):
 
 
 def test_missing_contract_column_is_an_error(clean_db):
-    _exec(clean_db, "alter table mart.task_progress drop column status_method")
+    _exec(clean_db, "alter table mart.task_progress drop column period_label")
     out = validate("mart_task_progress", clean_db)
     assert not out.success
-    assert any(f.message and "status_method" in f.message for f in out.errors)
+    assert any(f.message and "period_label" in f.message for f in out.errors)
 
 
 def test_warnings_do_not_fail(clean_db):
-    # row_no is not in the mart contract: its uniqueness is a warning only.
-    _exec(clean_db, "update mart.task_progress set row_no = 1, task_row_key = 'x' where source_id = 's_anonymous'")
-    out = validate("mart_task_progress", clean_db)
+    # a completion share above 1000 % is implausible but not impossible: a warning only.
+    _exec(clean_db, "update raw.row_signals set completion_pct = 5000 where source_id = 's_region' and row_no = 1")
+    out = validate("raw_row_signals", clean_db)
     assert out.success and out.warnings and not out.errors
 
 

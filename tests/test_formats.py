@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.errors import LayoutError
+from ingestion.errors import LayoutError, SourceReadError
 from ingestion.parse import parse_file
-from ingestion.errors import SourceReadError
 from ingestion.registry import SourceSpec
 
 TITLE = "2024年第一季度重点工作完成情况"

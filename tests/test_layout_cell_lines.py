@@ -11,8 +11,8 @@ from itertools import pairwise
 
 import pytest
 
-from ingestion.layouts import cell_lines
 from ingestion.errors import LayoutError
+from ingestion.layouts import cell_lines
 from ingestion.reader import read_text_file
 from ingestion.registry import SourceSpec
 

@@ -312,8 +312,8 @@ def test_inference_against_printed_statuses_on_seed_000(registry):
 
 
 def test_signals_for_every_seed_are_well_formed(registry):
-    from ingestion.normalize import signals
     from ingestion.model import STATUS_ENUM
+    from ingestion.normalize import signals
 
     for src in registry.sources:
         rows = _parsed(registry, src.source_id).result.rows

@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
+from ingestion.model import STATUS_ENUM
 from ingestion.normalize import vocabulary
 from ingestion.normalize.vocabulary import normalise_reported, unknown_words
-from ingestion.model import STATUS_ENUM
 
 
 @pytest.mark.parametrize(

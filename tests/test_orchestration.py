@@ -156,8 +156,8 @@ def test_instance_config_telemetry_off_and_pool_limit_one(tmp_path):
 def test_sensor_adds_new_and_removes_vanished_sources(orch, tmp_path):
     from dagster import DagsterInstance, SensorResult, build_sensor_context
 
-    from orchestration.resources import RegistryResource
     from orchestration.defs.ingestion.sensors import source_registry_sensor
+    from orchestration.resources import RegistryResource
 
     reg = tmp_path / "sources"
     for sid in ("xiangshan_2024q4", "yijiang_2023q2"):
@@ -267,9 +267,9 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     from dagster import DagsterInstance
 
     from orchestration import build
+    from orchestration.defs.ingestion.partitions import sync_partitions
     from orchestration.defs.publish.assets import PUBLISHED_KEY
     from orchestration.report import BuildReport, format_report
-    from orchestration.defs.ingestion.partitions import sync_partitions
 
     reg = tmp_path / "sources"
     bad = reg / "zz_broken"

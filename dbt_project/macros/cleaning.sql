@@ -11,7 +11,7 @@
     nullif(regexp_replace({{ col }}, '[\s\x{00a0}\x{3000}\x{2002}\x{2003}\x{200b}\x{feff}]+', '', 'g'), '')
 {%- endmacro %}
 
-{#- clean_list: clean every element of a VARCHAR[] and drop the empty ones (never NULL). -#}
-{% macro clean_list(col, cleaner='clean_unit_name') -%}
-    coalesce(list_filter(list_transform({{ col }}, lambda u: {{ context[cleaner]('u') }}), lambda u: u is not null), []::varchar[])
+{#- clean_list: clean every unit name of a VARCHAR[] and drop the empty ones (never NULL). -#}
+{% macro clean_list(col) -%}
+    coalesce(list_filter(list_transform({{ col }}, lambda u: {{ clean_unit_name('u') }}), lambda u: u is not null), []::varchar[])
 {%- endmacro %}

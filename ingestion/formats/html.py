@@ -20,11 +20,10 @@ import html as html_lib
 import re
 from pathlib import Path
 
-from ingestion.errors import FormatError
+from ingestion.errors import FormatError, SourceReadError
 from ingestion.formats import Document, FileHead, Paragraph
 from ingestion.layouts import Layout
 from ingestion.layouts.grid import GridRow
-from ingestion.errors import SourceReadError
 from ingestion.reader import decode_bytes, split_lines
 
 _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article"}

@@ -38,8 +38,10 @@ from dataclasses import dataclass, field
 
 from ingestion import units
 from ingestion.columns import finalise_roles, is_header_cell, normalise_header, role_for_header
-from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
+from ingestion.errors import LayoutError
 from ingestion.furniture import is_caption
+from ingestion.layouts import Layout
+from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
 from ingestion.layouts._cells_tokens import (
     Token,
     is_attachment_label,
@@ -48,8 +50,6 @@ from ingestion.layouts._cells_tokens import (
     seq_value,
     tokenize,
 )
-from ingestion.errors import LayoutError
-from ingestion.layouts import Layout
 from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
 
 LAYOUT = "cell_lines"

@@ -24,14 +24,12 @@ through once its reader (``ingestion/formats``) has made the ``Document``.
 
 from __future__ import annotations
 
-
 from ingestion.columns import normalise_header
 from ingestion.formats import Document
 from ingestion.formats import script as script_mod
 from ingestion.furniture import is_caption, is_page_chrome, is_page_number
 from ingestion.layouts.grid import GridRow, header_roles, is_section_heading, parse_seq, rows_from_grid
 from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
-
 
 
 def classify_text(text: str, before_tables: bool, first: bool) -> str:

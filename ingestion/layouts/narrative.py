@@ -51,7 +51,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
-
 from typing import TYPE_CHECKING
 
 from ingestion.layouts import Layout

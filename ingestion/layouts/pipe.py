@@ -26,7 +26,6 @@ section heading, or quarantine with a reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from ingestion import columns

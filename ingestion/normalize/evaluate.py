@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.normalize.status import conflict
 from ingestion.model import STATUS_ENUM
+from ingestion.normalize.status import conflict
 from ingestion.normalize.vocabulary import normalise_reported
 from ingestion.pipeline import DEFAULT_DB
 

@@ -18,7 +18,12 @@ named as (
         *,
         -- bracketed notes ('市财政局(市政府国资委)') and stray punctuation are not part of the name
         coalesce(
-            nullif(regexp_replace(regexp_replace(unit_name, '[((][^))]*[))]', '', 'g'), '^[\s::、,,.。]+|[\s::、,,.。]+$', '', 'g'), ''),
+            nullif(
+                regexp_replace(
+                    regexp_replace(unit_name, '[((][^))]*[))]', '', 'g'), '^[\s::、,,.。]+|[\s::、,,.。]+$', '', 'g'
+                ),
+                ''
+            ),
             unit_name
         ) as canonical_name
     from units
@@ -31,7 +36,9 @@ functions as (
         a.function_name,
         a.function_name_zh,
         a.pattern as function_rule,
-        row_number() over (partition by n.unit_key order by a.priority, length(a.pattern) desc, a.function_code) as rn
+        row_number()
+            over (partition by n.unit_key order by a.priority asc, length(a.pattern) desc, a.function_code)
+            as rn
     from named n
     join {{ ref('unit_function_aliases') }} a on regexp_matches(n.canonical_name, a.pattern)
 ),
@@ -40,7 +47,7 @@ kinds as (
     select
         n.unit_key,
         k.unit_kind,
-        row_number() over (partition by n.unit_key order by k.priority, length(k.pattern) desc, k.unit_kind) as rn
+        row_number() over (partition by n.unit_key order by k.priority asc, length(k.pattern) desc, k.unit_kind) as rn
     from named n
     join {{ ref('unit_kinds') }} k on regexp_matches(n.canonical_name, k.pattern)
 )

@@ -2,7 +2,9 @@
 -- and the status / completion measures. A row is comparable across cities when it has a
 -- region, a period and a known status.
 with first_lead as (
-    select task_row_key, unit_key
+    select
+        task_row_key,
+        unit_key
     from {{ ref('int_unit_mentions') }}
     where role = 'lead' and position = 1
 )
@@ -30,7 +32,8 @@ select
     st.masked_figures,
     t.flags,
     (s.region_code is not null and p.period_id is not null and st.status <> 'unknown') as comparable,
-    nullif(concat_ws('; ',
+    nullif(concat_ws(
+        '; ',
         case when s.region_code is null then 'no_region' end,
         case when p.period_id is null then 'no_period' end,
         case when st.status = 'unknown' then 'status_unknown' end

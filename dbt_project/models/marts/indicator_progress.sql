@@ -12,7 +12,17 @@ with indicators as (
 )
 
 select
-    md5(i.source_id || '|' || i.table_no::varchar || '|' || i.row_no::varchar || '|' || i.indicator_code || '|' || i.indicator_seq::varchar) as indicator_key,
+    md5(
+        i.source_id
+        || '|'
+        || i.table_no::varchar
+        || '|'
+        || i.row_no::varchar
+        || '|'
+        || i.indicator_code
+        || '|'
+        || i.indicator_seq::varchar
+    ) as indicator_key,
     i.source_id,
     i.table_no,
     i.row_no,

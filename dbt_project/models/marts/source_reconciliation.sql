@@ -8,9 +8,10 @@ with parsed as (
         f.table_no,
         count(*) as rows,
         count(distinct f.task_seq) as tasks,
-        {%- for s in var('statuses') %}
-        count(*) filter (where f.status_method = 'reported' and f.status = '{{ s }}') as {{ s }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- for s in var('statuses') %}
+        count(*) filter (where f.status_method = 'reported' and f.status = '{{ s }}')
+            as {{ s }}{{ ',' if not loop.last }}
+    {%- endfor %}
     from {{ ref('fact_task_progress') }} f
     group by grouping sets ((f.source_id, f.table_no), (f.source_id))
 ),
@@ -21,7 +22,15 @@ parsed_long as (
 )
 
 select
-    md5(st.source_id || '|' || coalesce(st.table_no::varchar, '') || '|' || st.metric || '|' || coalesce(st.line_no::varchar, '')) as reconciliation_key,
+    md5(
+        st.source_id
+        || '|'
+        || coalesce(st.table_no::varchar, '')
+        || '|'
+        || st.metric
+        || '|'
+        || coalesce(st.line_no::varchar, '')
+    ) as reconciliation_key,
     st.source_id,
     st.table_no,
     st.metric,
@@ -33,6 +42,7 @@ select
     st.text as stated_text
 from {{ ref('stg_stated_totals') }} st
 left join parsed_long pl
-    on pl.source_id = st.source_id
-    and pl.table_no is not distinct from st.table_no
-    and pl.metric = st.metric
+    on
+        pl.source_id = st.source_id
+        and pl.table_no is not distinct from st.table_no
+        and pl.metric = st.metric

@@ -26,6 +26,7 @@ from orchestration.defs.dbt.args import build_args
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.resources import WarehouseResource
 
+
 class WarehouseDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         rtype = dbt_resource_props["resource_type"]

@@ -31,8 +31,8 @@ from orchestration.resources import RegistryResource, WarehouseResource
 def raw_bulletin(
     context: AssetExecutionContext, warehouse: WarehouseResource, registry: RegistryResource
 ) -> MaterializeResult:
-    from ingestion.pipeline import ingest_source
     from ingestion.errors import RegistryError
+    from ingestion.pipeline import ingest_source
 
     source_id = context.partition_key
     reg = registry.load()

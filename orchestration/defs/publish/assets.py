@@ -65,7 +65,7 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
                 ).fetchall()
             ]
             for name in names:
-                tables[name] = con.execute(f'select count(*) from {MART_SCHEMA}."{name}"').fetchone()[0]
+                (tables[name],) = con.execute(f'select count(*) from {MART_SCHEMA}."{name}"').fetchall()[0]
                 out = tmp_export / f"{name}.parquet"
                 con.execute(f"copy (select * from {MART_SCHEMA}.\"{name}\") to '{out}' (format parquet)")
         finally:
