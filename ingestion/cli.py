@@ -7,6 +7,7 @@
     bulletins ingest [ID …]         parse + load into data/warehouse.duckdb without Dagster
     bulletins reconcile             stated totals vs parsed counts (from the warehouse)
     bulletins confusion             inferred vs reported status (from the warehouse)
+    bulletins agreement             inferred status vs the labelled reading and the print (no warehouse)
 """
 
 from __future__ import annotations
@@ -328,6 +329,24 @@ def confusion(db: Path = DB_OPT) -> None:
     from ingestion.normalize import evaluate
 
     evaluate.main(str(db))
+
+
+@app.command()
+def agreement(
+    sources: Path = SOURCES_OPT,
+    reading: Path = typer.Option(None, help="labelled reading CSV (default tests/data/status_reading.csv)"),
+    matrix: bool = typer.Option(False, "--matrix", help="print the reference x inferred matrices too"),
+) -> None:
+    """Agreement of the inferred status with the labelled reading (clear rows, all read rows) and,
+    where a bulletin prints a status, with the print; per-status precision and recall, unknown share.
+    Parses the registered sources; needs no warehouse."""
+    from ingestion.normalize import agreement as ag
+
+    try:
+        out = ag.main(sources, reading or ag.READING_CSV, matrix)
+    except ValueError as e:
+        _fail(str(e))
+    console.print(out, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 STATUS_ENUM = ("completed", "ahead", "on_track", "behind", "not_applicable", "unknown")
 # How the mart's status was decided (dbt int_task_status): printed, inferred from the text, neither.
 STATUS_METHODS = ("reported", "inferred", "none")
+# How sure an inferred status is (mart status_confidence): a figure against its target or the
+# author's own verdict, a phrase, a period-aware default reading (ingestion.normalize.status).
+STATUS_CONFIDENCE = ("high", "medium", "low")
 
 # Canonical column roles. Header names map onto these (see ingestion/columns.py).
 ROLES = (

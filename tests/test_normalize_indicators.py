@@ -169,3 +169,15 @@ def test_a_source_without_a_period_still_gets_signals():
     out = signals.derive_tables(rows, _Spec(None))
     assert out["raw.row_signals"][0]["completion_pct"] == 53.95
     assert out["raw.row_signals"][0]["inference_rule"] != "share_of_budget"
+
+
+def test_urban_new_jobs_is_a_count_of_persons():
+    from ingestion.normalize.indicators import extract
+    from ingestion.registry import Period
+
+    (ind,) = extract("加强就业创业指导服务,推动重点群体就业,城镇新增就业2.5万人。", None,
+                     "1—6月,全市城镇新增就业16811人,完成年度任务的67.2%。", Period(year=2022, half=1))
+    assert (ind.indicator_code, ind.target_kind, ind.target_value) == ("urban_new_jobs", "count", 25000)
+    assert (ind.actual_kind, ind.actual_value, ind.met) == ("count", 16811, None)  # part-year: not judged
+    (ind,) = extract("城镇新增就业1.1万人。", None, "全年城镇新增就业19901人。", Period(year=2024, quarter=4))
+    assert ind.met is True

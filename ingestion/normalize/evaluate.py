@@ -19,7 +19,7 @@ from ingestion.pipeline import DEFAULT_DB
 
 QUERY = """
 select t.source_id, t.table_no, t.row_no, t.task_seq, t.sub_seq, t.status_reported, s.status_inferred,
-       s.inference_rule, s.inference_evidence
+       s.inference_rule, s.inference_evidence, s.status_confidence
 from raw.task_rows t
 join raw.row_signals s using (source_id, table_no, row_no)
 where t.status_reported is not null and trim(t.status_reported) <> ''
@@ -80,8 +80,9 @@ def main(db: str | None = None, source_id: str | None = None) -> None:
         agree = sum(m.loc[s, s] for s in STATUS_ENUM)
         print(f"  agreement {agree}/{len(part)} = {agree / len(part):.2f}; "
               f"inferred unknown {int(m['unknown'].sum())}")
-        clash = part[[conflict(r, i) for r, i in zip(part["reported"], part["status_inferred"], strict=False)]]
-        print(f"  conflicts (one says behind, the other on track or better): {len(clash)}")
+        clash = part[[conflict(r, i, c, ru) for r, i, c, ru in zip(
+            part["reported"], part["status_inferred"], part["status_confidence"], part["inference_rule"], strict=False)]]
+        print(f"  conflicts (the print claims more than the text supports): {len(clash)}")
         for r in clash.itertuples():
             print(f"    table {r.table_no} 序号 {r.task_seq}.{r.sub_seq}: printed {r.status_reported} / "
                   f"text {r.status_inferred} ({r.inference_rule}: {r.inference_evidence})")

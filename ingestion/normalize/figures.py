@@ -62,6 +62,10 @@ SHARE_PATTERNS: list[tuple[str, re.Pattern]] = [
     # 年度计划投资完成率56.3% / 年度目标完成率达65% / 投资完成率98%
     ("share_completion_rate", re.compile(
         rf"(?:年度|全年|计划|投资|目标)[^,,;;。\d]{{0,4}}完成率(?:为|达到?|是)?\s*(?P<pct>{NUM}){PCT}")),
+    # (序时进度59.1%): the author's own share of the annual target
+    ("share_of_schedule", re.compile(rf"序时进度(?:为|达到?|是)?\s*(?P<pct>{NUM}){PCT}")),
+    # 延包进度99% / 完成整体进度20% / 工程形象进度达85%: how far the work itself has got
+    ("share_of_work", re.compile(rf"(?<!序时)(?<!时间)进度(?:已)?(?:达到?|为|是|完成)?\s*(?P<pct>{NUM}){PCT}")),
 ]
 
 
@@ -224,11 +228,23 @@ def levels(text: str | None) -> list[Level]:
 
 # --- counts (家, 个, 项, 人 …) ---------------------------------------------------------------------
 
+# Counting units; '3200余家次' and '400组' count the same kind of thing as '1200家' / '400组以上'.
+COUNT_UNITS = ("人次", "家次", "场次", "批次", "户次", "家", "个", "项", "人", "场", "次", "名", "组", "座", "所", "套",
+               "户", "亩", "公里", "条", "件", "台", "篇", "期", "支", "处", "栋", "批", "起", "宗", "例", "辆", "届")
+# Units that count the same thing in other words (a visit to a firm is 家次, a firm 家 or 户).
+UNIT_FAMILY = {"家次": "家", "户": "家", "户次": "家", "人次": "人", "名": "人", "场次": "次", "场": "次", "期": "次",
+               "届": "次", "批次": "批"}
 _COUNT = re.compile(
-    r"(?<![\d.\-—~～至])(?P<num>\d+(?:\.\d+)?)\s*(?P<wan>万)?"
-    r"(?P<unit>人次|家|个|项|人|场|次|名|组|座|所|套|户|亩|公里|条|件|台|篇|期|支|处|栋|批)"
-    r"(?P<qual>以上|左右)?"
+    r"(?<![\d.\-—~～至第])(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<wan>万)?"
+    rf"(?P<unit>{'|'.join(COUNT_UNITS)})"
+    r"(?P<qual>以上|左右|以内|以下)?"
 )
+# '第十期', '第9次': the n-th of a series of events has held n of them.
+_ORDINAL = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)(?P<unit>期|次|届|场|批)")
+# A figure without its unit right after the words the target counts ('新增城市停车泊位704同时…').
+_BARE_NUMBER = re.compile(r"(?<![\d.\-—~～至第])(?P<num>\d+)(?![\d.%%万亿元年月日号])")
+# Words that join the counted thing to its figure, not part of what is counted.
+_COMPARATOR_TAIL = re.compile(r"(?:不少于|不低于|不超过|不高于|超过|达到|达|控制在|累计|共计|合计|总计|共|约|近|为|有|总数)+$")
 
 
 @dataclass(frozen=True)
@@ -238,18 +254,69 @@ class Count:
     text: str
     start: int
     key: str  # the words before the figure in its clause: what is counted
+    qualifier: str | None = None  # 以上 / 以内 …
+    ordinal: bool = False  # '第十期'
+    bare: bool = False  # no unit printed
+    after: str = ""  # the words after the figure in its clause ('335个技改项目': '技改项目')
+
+    @property
+    def family(self) -> str:
+        return UNIT_FAMILY.get(self.unit, self.unit)
+
+
+# Items of a list of counts ('新增高新技术企业60家、科技型中小企业500家') are separate things.
+_COUNT_SPLIT = re.compile(r"[,,;;。\n、]")
+
+
+def _count_key(text: str, start: int) -> str:
+    head = text[max(0, start - 14): start]
+    cuts = [x.end() for x in _COUNT_SPLIT.finditer(head)]
+    key = LEAD_WORDS.sub("", head[cuts[-1]:] if cuts else head)
+    return _COMPARATOR_TAIL.sub("", key.strip())
+
+
+# A list item's number ('1.4条中小河流…' is item 1, four rivers): blanked, offsets kept.
+_ITEM_MARKER = re.compile(r"(?:^|(?<=[\n。;;]))\s*\d{1,2}[.、．](?=\d)")
+
+
+def _without_item_markers(text: str) -> str:
+    return _ITEM_MARKER.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def counts(text: str | None) -> list[Count]:
     out: list[Count] = []
-    for m in _COUNT.finditer(text or ""):
+    text = _without_item_markers(text or "")
+    for m in _COUNT.finditer(text):
         v = to_number(m.group("num"))
         if v is None:
             continue
         if m.group("wan"):
             v *= 1e4
-        head = (text or "")[max(0, m.start() - 14): m.start()]
-        cuts = [x.end() for x in CLAUSE_SPLIT.finditer(head)]
-        key = LEAD_WORDS.sub("", head[cuts[-1]:] if cuts else head)
-        out.append(Count(v, m.group("unit"), m.group(0), m.start(), key))
+        after = _COUNT_SPLIT.split(text[m.end(): m.end() + 14])[0]
+        out.append(Count(v, m.group("unit"), m.group(0), m.start(), _count_key(text, m.start()), m.group("qual"),
+                         after=after))
+    return out
+
+
+def ordinals(text: str | None) -> list[Count]:
+    """'第十期' -> a count of 10 events (unit 期)."""
+    out: list[Count] = []
+    text = _without_item_markers(text or "")
+    for m in _ORDINAL.finditer(text):
+        v = to_number(m.group("num"))
+        if v is not None:
+            out.append(Count(v, m.group("unit"), m.group(0), m.start(), _count_key(text, m.start()), ordinal=True))
+    return out
+
+
+def bare_numbers(text: str | None) -> list[Count]:
+    """Integers printed without a unit, with the words before them (matched to a target by those words)."""
+    out: list[Count] = []
+    text = _without_item_markers(text or "")
+    for m in _BARE_NUMBER.finditer(text):
+        if m.end() < len(text) and text[m.end()] in "".join(COUNT_UNITS) + "亿万元年月日%%.":
+            continue
+        v = to_number(m.group("num"))
+        if v is not None:
+            out.append(Count(v, "", m.group(0), m.start(), _count_key(text, m.start()), bare=True))
     return out

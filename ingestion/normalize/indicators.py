@@ -40,8 +40,8 @@ def definitions() -> tuple[Definition, ...]:
 
 # What a target states, in the order a row's per-kind readings are merged (the first wins), and
 # what an actual states. raw.indicators / mart.indicator_progress document these values.
-TARGET_KINDS = ("growth_pct", "above_provincial_average", "level", "qualitative")
-ACTUAL_KINDS = ("growth_pct", "level", "share_pct")
+TARGET_KINDS = ("growth_pct", "above_provincial_average", "level", "count", "qualitative")
+ACTUAL_KINDS = ("growth_pct", "level", "count", "share_pct")
 
 
 @dataclass
@@ -101,6 +101,9 @@ def _targets(d: Definition, clause: str, period_target: str | None, only_one: bo
             out.setdefault("growth_pct", Indicator(d.code, d.name, "growth_pct", g.value, "%", g.text))
         for lv in figures.levels(text):
             out.setdefault("level", Indicator(d.code, d.name, "level", lv.value, lv.unit, lv.text))
+        for c in figures.counts(text):
+            if c.family == "人":  # a count of persons: 城镇新增就业3.1万人
+                out.setdefault("count", Indicator(d.code, d.name, "count", c.value, "人", c.text))
         if re.search(r"(?:高于|快于|超过)全省", text):
             out.setdefault("above_provincial_average",
                            Indicator(d.code, d.name, "above_provincial_average", None, None, text))
@@ -151,6 +154,17 @@ def _fill_actual(ind: Indicator, segment: str | None, progress: str, year_end: b
             # A part-year level cannot be held against an annual level.
             ind.met = (a.base()[0] >= tgt.base()[0]) if year_end else None
             ind.rule = "level_vs_level" if year_end else "level_part_year"
+        else:
+            ind.rule = "no_actual"
+        return
+    if ind.target_kind == "count":
+        got = [c for c in figures.counts(text) if c.family == "人"]
+        if got:
+            best = max(got, key=lambda c: c.value)
+            ind.actual_kind, ind.actual_value, ind.actual_unit, ind.actual_text = "count", best.value, "人", best.text
+            # a part-year count is not held against the year's count
+            ind.met = (best.value >= (ind.target_value or 0)) if year_end else None
+            ind.rule = "count_vs_count" if year_end else "count_part_year"
         else:
             ind.rule = "no_actual"
         return
