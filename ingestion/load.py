@@ -102,6 +102,7 @@ create table if not exists raw.row_signals (
     status_inferred varchar not null,       -- completed/ahead/on_track/behind/not_applicable/unknown
     inference_rule varchar,                 -- name of the rule that decided, null when unknown
     inference_evidence varchar,             -- the words or figures the rule matched
+    status_confidence varchar,              -- high / medium / low (ingestion.normalize.status.CONFIDENCE)
     completion_pct double,                  -- share of target stated in the text
     masked_figures boolean not null default false,
     -- The printed status cell through the vocabulary (+ the source's own status_words, with

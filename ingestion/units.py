@@ -92,7 +92,8 @@ def _split_run(run: str) -> list[str]:
                 # cut only if the piece is a plausible name and the rest starts a new unit
                 if (
                     len(piece) >= 2
-                    and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest))
+                    and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest)
+                         or (suf in _COMPANY_ENDS and _company_name(rest)))
                     and not rest.startswith(_TAILS)
                 ):
                     cut = end
@@ -110,6 +111,17 @@ def _split_run(run: str) -> list[str]:
 # Words that finish the name before them rather than start a new one ('…招商中心 成员单位').
 _TAILS = ("成员单位", "有关单位", "相关单位", "各成员", "及成员", "各有关", "各相关")
 _STANDALONE = ("开发区", "高新区", "经开区", "投资促进", "城投", "交投", "建投", "供电公司", "税务局")
+
+
+# Companies glued together ('城投集团工投集团人才公司'): after a company ending, a rest that is
+# itself a company name is a new unit; '…集团有限公司' is one name.
+_COMPANY_ENDS = ("集团", "公司")
+_COMPANY_CONTINUATIONS = ("有限", "股份", "分公司", "子公司", "控股", "公司")
+
+
+def _company_name(rest: str) -> bool:
+    return (len(rest) >= 4 and rest.endswith(_COMPANY_ENDS) and not rest.startswith(_COMPANY_CONTINUATIONS)
+            and "有限" not in rest and "股份" not in rest)  # '…集团安徽有限公司' is the group's own branch
 
 
 # A township / street name without a 区/市 prefix ('渠沟镇', '曲阳街道') also starts a new unit.

@@ -133,7 +133,8 @@ def _signal(
         "row_no": row_no,
         "status_inferred": status,
         "inference_rule": rule,
-        "inference_evidence": None,
+        "inference_evidence": f"evidence for {rule}" if rule else None,
+        "status_confidence": ("high" if pct is not None else "medium") if rule else None,
         "completion_pct": pct,
         "masked_figures": masked,
     }
@@ -524,6 +525,12 @@ def test_status_precedence(con):
     assert got[3] == (None, "behind", "inferred", "behind", False)  # nbsp-only cell is blank
     assert got[4] == ("看情况", "unknown", "reported", "completed", False)  # unknown word stays unknown
     assert got[5] == (None, "unknown", "none", "unknown", False)
+    # the rule, its evidence and its confidence reach the readable mart and the fact
+    for table in ("mart.task_progress", "mart.fact_task_progress"):
+        ev = q(con, f"select row_no, status_rule, status_evidence, status_confidence from {table} "
+                    "where source_id = 'xs_test' and row_no in (1, 2, 3) order by row_no")
+        assert ev == [(1, "pct_vs_elapsed", "evidence for pct_vs_elapsed", "high"), (2, None, None, None),
+                      (3, "behind_words", "evidence for behind_words", "medium")]
     la = q(
         con,
         "select status, status_method from mart.task_progress where source_id = 'la_test' order by table_no",
@@ -582,6 +589,16 @@ def test_region_period_scorecard_counts(con):
         from mart.region_period_scorecard where region_code = '340603' and period_id = '2024-Q4'""",
     )
     assert (rows, done, on_track, behind, unknown, reported, inferred, comparable) == (5, 1, 1, 1, 2, 3, 1, 3)
+    # like with like: the inferred status over every row, the printed one over the rows that print it
+    got = q(con, """
+        select inferred_completed_share, inferred_on_track_share, inferred_behind_share, inferred_unknown_share,
+               printed_rows, printed_completed_share, printed_on_track_share, printed_unknown_share
+        from mart.region_period_scorecard where region_code = '340603' and period_id = '2024-Q4'""")
+    assert got == [(0.2, 0.2, 0.2, 0.4, 3, 0.3333, 0.3333, 0.3333)]
+    ((printed, printed_done, inferred_done),) = q(con, """
+        select printed_rows, printed_completed_share, inferred_completed_share
+        from mart.region_period_scorecard where region_code = '341500'""")
+    assert (printed, printed_done, inferred_done) == (0, None, 0.5)  # no status printed: no printed share
     ((reason,),) = q(
         con, "select not_comparable_reason from mart.fact_task_progress where source_id = 'frag_test'"
     )

@@ -137,3 +137,42 @@ def test_reconciliation_reports_the_xiangshan_difference(built):
     assert got["completed"] == (93, 93)
     assert got["behind"] == (7, 7)
     assert got["on_track"] == (53, 52)  # the table prints one 序时推进 fewer than its summary says
+
+
+def test_status_rule_evidence_and_confidence_on_every_decided_row(built):
+    con, _ = built
+    assert q(con, """select count(*) from mart.task_progress
+                     where (status_inferred = 'unknown') <> (status_confidence is null)
+                        or (status_inferred <> 'unknown' and (status_rule is null or status_evidence is null))""") == [(0,)]
+    assert {r[0] for r in q(con, "select distinct status_confidence from mart.task_progress")} <= {
+        *model.STATUS_CONFIDENCE, None}
+    # a conflict is the print claiming more than the text, never a vague text
+    assert q(con, """select count(*) from mart.task_progress where status_conflict
+                     and (status_confidence = 'low' or status_inferred in ('unknown', 'on_track', 'ahead', 'completed')
+                          or status_reported is null)""") == [(0,)]
+
+
+def test_scorecard_inferred_shares_for_every_city_printed_only_where_printed(built):
+    con, _ = built
+    got = {r[0]: r[1:] for r in q(con, """
+        select region_name, inferred_completed_share + inferred_ahead_share + inferred_on_track_share
+               + inferred_behind_share + inferred_not_applicable_share + inferred_unknown_share,
+               printed_rows, printed_completed_share
+        from mart.region_period_scorecard where region_name is not null""")}
+    assert set(got) == {"相山区", "宿州市", "弋江区", "六安市"}
+    assert all(abs(total - 1) < 0.001 for total, _, _ in got.values())
+    assert got["相山区"][1] == 154 and got["相山区"][2] is not None
+    assert all(got[c][1:] == (0, None) for c in ("宿州市", "弋江区", "六安市"))
+
+
+def test_one_unit_row_per_real_unit_and_combined_offices_hold_every_function(built):
+    con, _ = built
+    # no two units of a jurisdiction share a canonical name
+    assert q(con, """select count(*) from (select region_code, canonical_name from mart.dim_unit
+                     group by all having count(*) > 1)""") == [(0,)]
+    funcs = {r[0] for r in q(con, """select f.function_code from mart.bridge_unit_function f
+                                      join mart.dim_unit u using (unit_key) where u.canonical_name = '区农水局'""")}
+    assert funcs == {"agriculture_rural", "water_resources"}
+    assert {r[0] for r in q(con, "select unit_name from mart.dim_unit where region_code = '340603' "
+                                 "and unit_name in ('城投集团', '工投集团', '人才公司', '城投集团工投集团人才公司')")} == {
+        "城投集团", "工投集团", "人才公司"}

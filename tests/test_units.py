@@ -32,3 +32,10 @@ def test_looks_like_unit():
     assert looks_like_unit("市农业农村局")
     assert not looks_like_unit("持续进行中。")
     assert not looks_like_unit("增长6%")
+
+
+def test_glued_companies_are_split_one_company_name_is_not():
+    # seed 000 prints three state enterprises run together in one cell
+    assert split_units(["城投集团工投集团人才公司"]) == ["城投集团", "工投集团", "人才公司"]
+    assert split_units(["淮北市建投控股集团有限公司"]) == ["淮北市建投控股集团有限公司"]
+    assert split_units(["中国移动通信集团安徽有限公司"]) == ["中国移动通信集团安徽有限公司"]

@@ -15,6 +15,7 @@ with joined as (
         coalesce(g.status_inferred, 'unknown') as status_inferred,
         g.inference_rule,
         g.inference_evidence,
+        g.status_confidence,
         g.completion_pct,
         coalesce(g.masked_figures, false) as masked_figures,
         coalesce(g.status_conflict, false) as status_conflict,
@@ -37,6 +38,6 @@ select
         else 'none'
     end as status_method,
     coalesce(status_reported_norm = 'unknown', false) as status_word_unknown,
-    -- one side says behind, the other on track or better (ingestion.normalize.status.conflict)
+    -- the print claims more than the text supports (ingestion.normalize.status.conflict)
     status_conflict
 from joined

@@ -1,11 +1,16 @@
--- One row per unit (department, township, enterprise ...) of a jurisdiction, as printed, with
--- the comparable department function and the kind of unit. Both come from regex lookups in
--- seeds (unit_function_aliases, unit_kinds): the lowest priority number that matches wins.
+-- One row per real unit (department, township, enterprise ...) of a jurisdiction, however it is
+-- printed (int_unit_mentions gives one unit_key per identity name), with the comparable department
+-- function and the kind of unit. Both come from regex lookups in seeds (unit_function_aliases,
+-- unit_kinds) on the identity name or any printed form: the lowest priority number that matches wins.
+-- A combined office's further functions are in bridge_unit_function.
 with units as (
     select
         unit_key,
         any_value(region_code) as region_code,
-        any_value(unit_name) as unit_name,
+        mode(unit_name) as unit_name,
+        list(distinct unit_name order by unit_name) as printed_names,
+        list(distinct bare_name) as bare_names,
+        any_value(identity_name) as canonical_name,
         count(*) as mention_count,
         count(*) filter (where role = 'lead') as lead_mention_count,
         count(distinct source_id) as source_count
@@ -14,19 +19,7 @@ with units as (
 ),
 
 named as (
-    select
-        *,
-        -- bracketed notes ('市财政局(市政府国资委)') and stray punctuation are not part of the name
-        coalesce(
-            nullif(
-                regexp_replace(
-                    regexp_replace(unit_name, '[((][^))]*[))]', '', 'g'), '^[\s::、,,.。]+|[\s::、,,.。]+$', '', 'g'
-                ),
-                ''
-            ),
-            unit_name
-        ) as canonical_name
-    from units
+    select * from units
 ),
 
 functions as (
@@ -40,7 +33,9 @@ functions as (
             over (partition by n.unit_key order by a.priority asc, length(a.pattern) desc, a.function_code)
             as rn
     from named n
-    join {{ ref('unit_function_aliases') }} a on regexp_matches(n.canonical_name, a.pattern)
+    join {{ ref('unit_function_aliases') }} a
+        on regexp_matches(n.canonical_name, a.pattern)
+        or len(list_filter(n.bare_names, lambda x: regexp_matches(x, a.pattern))) > 0
 ),
 
 kinds as (
@@ -49,7 +44,9 @@ kinds as (
         k.unit_kind,
         row_number() over (partition by n.unit_key order by k.priority asc, length(k.pattern) desc, k.unit_kind) as rn
     from named n
-    join {{ ref('unit_kinds') }} k on regexp_matches(n.canonical_name, k.pattern)
+    join {{ ref('unit_kinds') }} k
+        on regexp_matches(n.canonical_name, k.pattern)
+        or len(list_filter(n.bare_names, lambda x: regexp_matches(x, k.pattern))) > 0
 )
 
 select
@@ -57,6 +54,7 @@ select
     n.region_code,
     n.unit_name,
     n.canonical_name,
+    n.printed_names,
     f.function_code,
     f.function_name,
     f.function_name_zh,

@@ -1,14 +1,15 @@
 -- Per department function x region x period, counted over the rows a unit of that function
 -- leads (a row led by two functions counts for both), so 发改 in one city compares with 发改
--- in another. Lead units whose function no alias matches are grouped as 'unmapped'.
+-- in another. A combined office counts under every function it holds (bridge_unit_function:
+-- 区农水局 under agriculture and water). Lead units whose function no alias matches are 'unmapped'.
 with led as (
     select distinct
         b.task_row_key,
-        coalesce(u.function_code, 'unmapped') as function_code,
-        coalesce(u.function_name, 'Unmapped') as function_name,
-        u.function_name_zh
+        coalesce(uf.function_code, 'unmapped') as function_code,
+        coalesce(uf.function_name, 'Unmapped') as function_name,
+        uf.function_name_zh
     from {{ ref('bridge_task_unit') }} b
-    join {{ ref('dim_unit') }} u using (unit_key)
+    left join {{ ref('bridge_unit_function') }} uf using (unit_key)
     where b.role = 'lead'
 )
 

@@ -10,6 +10,7 @@ renamed as (
         coalesce({{ clean_text('status_inferred') }}, 'unknown') as status_inferred,
         {{ clean_text('inference_rule') }} as inference_rule,
         {{ clean_text('inference_evidence') }} as inference_evidence,
+        {{ clean_text('status_confidence') }} as status_confidence,
         completion_pct,
         coalesce(masked_figures, false) as masked_figures,
         {{ clean_text('status_reported_norm') }} as status_reported_norm,
