@@ -499,3 +499,39 @@ def test_table_without_seq(registry):
     assert r3.task_text == "生活污水治理率达30%,黑臭水体治理率达75%。"
     assert r3.lead_units == ["市生态环境局"]
     assert res.rows[-1].lead_units == ["市文旅局"]
+
+
+def test_xiangshan_continuation_row_shares_a_merged_cooperating_cell(parsed):
+    # 37 and 40: the 配合单位 cell is printed once, beside the first lead-unit row
+    res = parsed["xiangshan_2024q4"]
+    for seq in (37, 40):
+        first, cont = _row(res, seq, 1), _row(res, seq, 2)
+        assert first.cooperating_units and cont.cooperating_units == first.cooperating_units
+        assert "inherited_cooperating_units" in cont.flags
+
+
+def test_xiangshan_period_target_broken_across_lines(parsed):
+    # 9: target line 267 '加大研发投入提升科' ends mid-word; its end opens line 269, just before the
+    # progress restates the target
+    r9 = _row(parsed["xiangshan_2024q4"], 9)
+    assert r9.period_target == "加大研发投入提升科创新能力实施"
+    assert r9.progress_text.startswith("加大研发投入提升科技创新能力实施,推动")
+    # a target that ends in a figure is whole; the progress opens with its own period word
+    r74 = _row(parsed["xiangshan_2024q4"], 74)
+    assert r74.period_target.endswith("完成任务100%") and r74.progress_text.startswith("四季度新建")
+
+
+def test_rejoin_broken_target_rules():
+    f = cell_lines.rejoin_broken_target
+    assert f("完成园区道路提升改", "工程设计完成园区道路提升改造工程设计,进场施工") == (
+        "完成园区道路提升改工程设计", "完成园区道路提升改造工程设计,进场施工")
+    assert f("完成任务100%", "四季度新建100%…") == ("完成任务100%", "四季度新建100%…")
+    assert f("建成公园3个。", "建成公园3个") == ("建成公园3个。", "建成公园3个")
+
+
+def test_xiangshan_task_broken_before_its_last_word_is_not_a_title(parsed):
+    # 51: '持续深化亩均论英雄' (1319) + '改革。' (1321) is one task sentence, not a group title
+    res = parsed["xiangshan_2024q4"]
+    r51 = _row(res, 51)
+    assert r51.task_text == "持续深化亩均论英雄改革。"
+    assert r51.category == _row(res, 50).category == _row(res, 52).category

@@ -266,7 +266,14 @@ def split_task_cell(cell: Cell) -> tuple[str | None, str | None]:
     while len(titles) < len(body) - 1 and is_title_like(body[len(titles)]):
         titles.append(body[len(titles)])
     rest = body[len(titles) :]
+    # '持续深化亩均论英雄' + '改革。': a task sentence broken before its last word, not a title
+    # over a task (a task is more than a word or two and a full stop).
+    if titles and len(rest) == 1 and len(rest[0].strip()) <= _TASK_TAIL_MAX and rest[0].rstrip().endswith(("。", ".")):
+        return None, "".join(t.strip() for t in body)
     return (" ".join(titles) or None), ("\n".join(rest) or None)
+
+
+_TASK_TAIL_MAX = 4  # characters, full stop included ('改革。')
 
 
 def align_table(

@@ -315,6 +315,25 @@ def _joined(cells: list[Cell], role: str) -> str | None:
     return "\n".join(_texts(cells, role)) or None
 
 
+# The progress restating its target ('…提升科技创新能力实施,推动…') a few characters in: those
+# characters ended the target, broken across lines ('加大研发投入提升科' + '创新能力实施').
+_RESTATE_MIN, _TAIL_MAX = 6, 12
+
+
+def rejoin_broken_target(target: str | None, progress: str | None) -> tuple[str | None, str | None]:
+    """A one-line period target cut mid-sentence whose end was printed at the start of the progress
+    line, just before the progress restates the target: move that end back to the target."""
+    # only a target cut mid-word: it ends in a character of a word, not a figure or a full stop
+    if not target or not progress or "\n" in target or not re.search(r"[\u4e00-\u9fff]$", target.rstrip()):
+        return target, progress
+    head = target.strip()[:_RESTATE_MIN]
+    pos = progress.find(head, 1, _TAIL_MAX + len(head))
+    tail = progress[:pos] if pos > 0 else ""
+    if not tail or re.search(r"[\s,,。;;、::\d]|季度|月|年", tail):  # '四季度新建…' opens the progress
+        return target, progress
+    return target.rstrip() + tail, progress[pos:]
+
+
 def build_row(
     table_no: int, row_no: int, group: RowGroup, sub_seq: int, cells: list[Cell], parent: TaskRow | None
 ) -> TaskRow:
@@ -337,6 +356,7 @@ def build_row(
         lead_units_raw=_joined(cells, "lead_units"),
         cooperating_units_raw=_joined(cells, "cooperating_units"),
     )
+    row.period_target, row.progress_text = rejoin_broken_target(row.period_target, row.progress_text)
     row.lead_units = units.split_units(_texts(cells, "lead_units"))
     row.cooperating_units = units.split_units(_texts(cells, "cooperating_units"))
     category_cell = _joined(cells, "category")
@@ -350,6 +370,13 @@ def build_row(
     if parent is not None:
         row.task_text, row.category = parent.task_text, parent.category
         row.flags.append("inherited_task")
+        # A unit cell merged over the sub-rows is printed once, on the first: a continuation row
+        # with no such cell of its own shares it.
+        for role in ("lead_units", "cooperating_units"):
+            has_cell = any(c.role == role and c.tokens for c in cells)
+            if not has_cell and not getattr(row, role) and getattr(parent, role):
+                setattr(row, role, list(getattr(parent, role)))
+                row.flags.append(f"inherited_{role}")
     row.flags.extend(f"no_cell:{c.role}" for c in cells if not c.tokens and c.role != "ignore")
     if group.seq_gap and sub_seq == 1:
         row.flags.append("seq_gap")
