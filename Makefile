@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast ui ingest coverage reconcile confusion validate bench lint hooks lock clean
+.PHONY: install run test test-fast ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ reconcile: $(STAMP)
 ## Inferred vs reported status on bulletins that print a status (needs `make run` first).
 confusion: $(STAMP)
 	$(BIN)/bulletins confusion
+
+## Inferred status vs the labelled reading (tests/data/status_reading.csv) and the print; no warehouse.
+agreement: $(STAMP)
+	$(BIN)/bulletins agreement
 
 ## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
 bench: $(STAMP)
