@@ -34,8 +34,9 @@ functions as (
             as rn
     from named n
     join {{ ref('unit_function_aliases') }} a
-        on regexp_matches(n.canonical_name, a.pattern)
-        or len(list_filter(n.bare_names, lambda x: regexp_matches(x, a.pattern))) > 0
+        on
+            regexp_matches(n.canonical_name, a.pattern)
+            or len(list_filter(n.bare_names, lambda x: regexp_matches(x, a.pattern))) > 0  -- noqa: RF02
 ),
 
 kinds as (
@@ -45,8 +46,9 @@ kinds as (
         row_number() over (partition by n.unit_key order by k.priority asc, length(k.pattern) desc, k.unit_kind) as rn
     from named n
     join {{ ref('unit_kinds') }} k
-        on regexp_matches(n.canonical_name, k.pattern)
-        or len(list_filter(n.bare_names, lambda x: regexp_matches(x, k.pattern))) > 0
+        on
+            regexp_matches(n.canonical_name, k.pattern)
+            or len(list_filter(n.bare_names, lambda x: regexp_matches(x, k.pattern))) > 0  -- noqa: RF02
 )
 
 select

@@ -1,7 +1,7 @@
 -- Per region x period: task rows, counts and shares per status, reported vs inferred, and how
 -- many rows are comparable; then the shares by the inferred status for every region (one basis for
--- all cities) and, beside them, the printed shares where a bulletin prints a status. Rows of a source without region or period form their own group
--- (NULL keys) so nothing disappears from the totals.
+-- all cities) and, beside them, the printed shares where a bulletin prints a status. Rows of a
+-- source without region or period form their own group (NULL keys) so nothing disappears.
 select
     md5(coalesce(f.region_code, '') || '|' || coalesce(f.period_id, '')) as scorecard_key,
     f.region_code,
