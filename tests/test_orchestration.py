@@ -108,6 +108,8 @@ def test_checks_attached_and_blocking(orch):
     assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
                 and any(d.startswith("source.") for d in n["depends_on"]["nodes"])]
     assert not [ck for ck in dbt_checks if ck.asset_key == raw]
+    # a singular test over two models is attached by its meta (not logged as a mere observation)
+    assert AssetCheckKey(AssetKey(["mart", "region_period_scorecard"]), "scorecard_totals_match_fact") in check_keys
 
 
 def test_warehouse_ops_share_one_pool_and_run_in_process(orch):
