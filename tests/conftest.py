@@ -4,8 +4,8 @@ The seed warehouse (``seed_warehouse``)
 ---------------------------------------
 One real headless build (``python -m orchestration.build``, exactly what ``make run`` runs) of a
 temporary copy of ``data/sources`` into a temporary folder, **once per test session**. It starts
-in the background as soon as collection finishes (if any selected test needs it), so the unit
-tests run while it builds; the first test that needs it waits for it.
+in the background as soon as collection finishes (if any selected test needs it), and the tests
+that need it are moved to the end of the run, so every other test runs while it builds.
 
 How to add a test against the warehouse (task history, reliability, report, …)::
 
@@ -187,6 +187,12 @@ def dbt_manifest() -> Path:
 
     _prepare_manifest()
     return Path(dbt_project().manifest_path)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the seed warehouse run last (in their usual order), so everything else runs
+    while it builds in the background instead of waiting for it."""
+    items.sort(key=lambda item: SEED_FIXTURE in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
