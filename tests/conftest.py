@@ -4,8 +4,8 @@ The seed warehouse (``seed_warehouse``)
 ---------------------------------------
 One real headless build (``python -m orchestration.build``, exactly what ``make run`` runs) of a
 temporary copy of ``data/sources`` into a temporary folder, **once per test session**. It starts
-in the background as soon as collection finishes (if any selected test needs it), so the unit
-tests run while it builds; the first test that needs it waits for it.
+in the background as soon as collection finishes (if any selected test needs it), and the tests
+that need it are moved to the end of the run, so every other test runs while it builds.
 
 How to add a test against the warehouse (task history, reliability, report, …)::
 
@@ -169,13 +169,30 @@ _BUILD: _BackgroundBuild | None = None
 _MANIFEST_READY = False
 
 
+def _manifest_is_current(manifest: Path) -> bool:
+    """The manifest is newer than every file dbt parses (a test-session shortcut: it is on the
+    critical path of the seed build; ``python -m orchestration.build`` always re-parses)."""
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    project = REPO / "dbt_project"
+    skip = {project / "target", project / "logs", project / "dbt_packages"}
+    return all(
+        p.stat().st_mtime <= built
+        for p in project.rglob("*")
+        if p.is_file() and not any(p.is_relative_to(d) for d in skip)
+    )
+
+
 def _prepare_manifest() -> None:
-    """``dbt parse`` once per session (the definitions read the manifest when they load)."""
+    """``dbt parse`` at most once per session, and only when a dbt file changed since the last
+    parse (the definitions read the manifest when they load)."""
     global _MANIFEST_READY
     if not _MANIFEST_READY:
-        from orchestration.defs.dbt.project import prepare_manifest
+        from orchestration.defs.dbt.project import dbt_project, prepare_manifest
 
-        prepare_manifest()
+        if not _manifest_is_current(Path(dbt_project().manifest_path)):
+            prepare_manifest()
         _MANIFEST_READY = True
 
 
@@ -187,6 +204,12 @@ def dbt_manifest() -> Path:
 
     _prepare_manifest()
     return Path(dbt_project().manifest_path)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the seed warehouse run last (in their usual order), so everything else runs
+    while it builds in the background instead of waiting for it."""
+    items.sort(key=lambda item: SEED_FIXTURE in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -108,6 +108,8 @@ def test_checks_attached_and_blocking(orch):
     assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
                 and any(d.startswith("source.") for d in n["depends_on"]["nodes"])]
     assert not [ck for ck in dbt_checks if ck.asset_key == raw]
+    # a singular test over two models is attached by its meta (not logged as a mere observation)
+    assert AssetCheckKey(AssetKey(["mart", "region_period_scorecard"]), "scorecard_totals_match_fact") in check_keys
 
 
 def test_warehouse_ops_share_one_pool_and_run_in_process(orch):
@@ -496,3 +498,37 @@ def test_profile_reads_the_warehouse_var_before_the_environment():
     profile = yaml.safe_load((REPO / "dbt_project" / "profiles.yml").read_text())
     path = profile["bulletin_warehouse"]["outputs"]["dev"]["path"]
     assert path.index("var('warehouse_path'") < path.index("env_var('WAREHOUSE_PATH'")
+
+
+# ------------------------------------------------------------------------------ resources
+
+
+def test_paths_come_from_the_environment_relative_to_the_repo(monkeypatch, tmp_path):
+    from orchestration.resources import REPO_ROOT, dagster_home, sources_dir, warehouse_path
+
+    monkeypatch.delenv("WAREHOUSE_PATH", raising=False)
+    monkeypatch.delenv("BULLETIN_SOURCES_DIR", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert warehouse_path() == REPO_ROOT / "data" / "warehouse.duckdb"
+    assert sources_dir() == REPO_ROOT / "data" / "sources"
+    assert dagster_home() == REPO_ROOT / ".dagster_home"
+    monkeypatch.setenv("WAREHOUSE_PATH", "data/dev.duckdb")  # relative: to the repo root, not the cwd
+    monkeypatch.setenv("BULLETIN_SOURCES_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert warehouse_path() == REPO_ROOT / "data" / "dev.duckdb"
+    assert sources_dir() == tmp_path
+
+
+def test_published_copy_and_export_sit_beside_the_warehouse(monkeypatch, tmp_path):
+    from orchestration.resources import WarehouseResource
+
+    monkeypatch.delenv("PUBLISHED_DIR", raising=False)
+    monkeypatch.delenv("EXPORT_DIR", raising=False)
+    main = WarehouseResource(path=str(tmp_path / "warehouse.duckdb"))
+    assert main.published_path == tmp_path / "published" / "warehouse.duckdb"
+    assert main.export_path == tmp_path / "export"
+    dev = WarehouseResource(path=str(tmp_path / "dev.duckdb"))  # an experiment never overwrites the real one
+    assert dev.published_path == tmp_path / "published" / "dev.duckdb"
+    assert dev.export_path == tmp_path / "export" / "dev"
+    monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "x"))
+    assert dev.export_path == tmp_path / "x"

@@ -1,4 +1,6 @@
 -- The region x period scorecard accounts for every fact row exactly once, and its status counts add up.
+-- (Two parents: the meta says which asset the Dagster check belongs to.)
+{{ config(meta={'dagster': {'ref': {'name': 'region_period_scorecard'}}}) }}
 with sc as (
     select
         sum(task_rows) as rows,
