@@ -32,3 +32,27 @@ def test_looks_like_unit():
     assert looks_like_unit("市农业农村局")
     assert not looks_like_unit("持续进行中。")
     assert not looks_like_unit("增长6%")
+
+
+# --- unit cells holding two units separated by a space, or a unit and a person ------------------
+@pytest.mark.parametrize(
+    "cell,units_,people",
+    [
+        ("县教体局 各相关乡镇政府", ["县教体局", "各相关乡镇政府"], []),
+        ("区住建局 区城管局", ["区住建局", "区城管局"], []),
+        ("市民政局 张某某", ["市民政局"], ["张某某"]),
+        ("区财政局 王伟、李强", ["区财政局"], ["王伟", "李强"]),
+        ("区发改委 成员单位", ["区发改委成员单位"], []),  # a tail, not a unit of its own
+        ("区发改委各乡镇", ["区发改委", "各乡镇"], []),  # '乡镇' is never cut
+    ],
+)
+def test_split_unit_cell(cell, units_, people):
+    from ingestion.units import split_unit_cell
+
+    assert split_unit_cell([cell]) == (units_, people)
+
+
+def test_a_name_alone_is_not_a_person_without_a_unit_before_it():
+    from ingestion.units import split_unit_cell
+
+    assert split_unit_cell(["张某某"])[1] == []
