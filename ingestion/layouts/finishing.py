@@ -93,8 +93,10 @@ def line_looks_complete(text: str) -> bool:
         # prose that stops without punctuation was cut, unless it ends in a cell of its own (a
         # flattened table's last unit name: '… 区住建局')
         m = re.search(r"\s(\S{2,15})$", t)
-        return bool(m) and (units.looks_like_unit(m.group(1)) and m.group(1).startswith(units.UNIT_PREFIXES)
-                            or is_status(m.group(1)))
+        if m is None:
+            return False
+        cell = m.group(1)
+        return (units.looks_like_unit(cell) and cell.startswith(units.UNIT_PREFIXES)) or is_status(cell)
     last = re.split(r"[\s、,,]+", t)[-1]
     return units.ends_like_unit(last) or is_status(last)
 
@@ -188,10 +190,10 @@ def seq_from_task_names(result: ParseResult) -> None:
     for rows in tables.values():
         if len(rows) < 2 or any(r.task_seq is not None for r in rows):
             continue
-        nums = [(_SEQ_IN_NAME.match(r.task_text or "") or None) for r in rows]
-        if any(m is None for m in nums):
+        nums = [_SEQ_IN_NAME.match(r.task_text or "") for r in rows]
+        values = [int(m.group(1)) for m in nums if m is not None]
+        if len(values) != len(rows):
             continue
-        values = [int(m.group(1)) for m in nums]
         if all(b == a + 1 for a, b in zip(values, values[1:], strict=False)):
             for r, v in zip(rows, values, strict=True):
                 r.task_seq = v

@@ -31,7 +31,9 @@ MAX_ITEM = 40
 
 def _clauses(text: str) -> list[str]:
     # a clause boundary never falls inside quotes
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "“":
             depth += 1

@@ -65,14 +65,17 @@ def split_header(text: str, overrides: dict[str, str]) -> list[str] | None:
         for j in range(1, n + 1):
             for i in range(max(0, j - MAX_NAME * 3), j - 1):
                 piece = word[i:j]
-                if best[i] is not None and columns.is_header_cell(piece, overrides):
-                    names, loose = best[i]
+                prev = best[i]
+                if prev is not None and columns.is_header_cell(piece, overrides):
+                    names, loose = prev
                     cand = ([*names, piece], loose + columns.unmatched_chars(piece, overrides))
-                    if best[j] is None or (len(cand[0]), -cand[1]) > (len(best[j][0]), -best[j][1]):
+                    cur = best[j]
+                    if cur is None or (len(cand[0]), -cand[1]) > (len(cur[0]), -cur[1]):
                         best[j] = cand
-        if best[n] is None:
+        done = best[n]
+        if done is None:
             return None
-        out.extend(best[n][0])
+        out.extend(done[0])
     return out if len(out) >= 3 else None
 
 
@@ -248,7 +251,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
         u = _unit_tail(cell_text) if unit_roles else len(cell_text)
         unit_text, free = cell_text[u:].strip(), cell_text[:u].strip()
         flags = ["cells_inferred"]
-        values: dict[str, str] = {}
+        values: dict[str | None, str] = {}
         if len(text_roles) == 1:
             values[text_roles[0]] = free
         else:
@@ -265,7 +268,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
                       flags=flags)
         attr = {"task": "task_text", "progress": "progress_text"}
         for role, v in values.items():
-            if v:
+            if v and role:
                 setattr(row, attr.get(role, role), v)
         if unit_text:
             names_ = units.split_units([unit_text])
@@ -276,7 +279,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
             else:
                 row.cooperating_units_raw = unit_text
         elif unit_roles:
-            row.flags.append("no_cell:" + unit_roles[0])
+            row.flags.append(f"no_cell:{unit_roles[0]}")
         rows.append(row)
         for n in range(row.line_start, row.line_end + 1):
             if not ledger.claimed(n):
