@@ -463,3 +463,14 @@ def test_a_requirement_paragraph_is_a_plan_not_progress(tmp_path):
     res = _parse(tmp_path, text, layout="narrative").result
     assert [r.task_text for r in res.rows] == ["项目建设"]
     assert "forward-looking plan" in {q.line_no: q.reason for q in res.quarantine}[3]
+
+
+def test_an_empty_cell_printed_as_double_bar_and_a_lone_bar_ending_each_row(tmp_path):
+    text = ("序号 | 重点工作 | 牵头单位 | 进展情况 | 说明 | 完成时限 |\n"
+            "1 | 建成充电桩300个 | 区发改委 | 已建成180个。 || 12月底 |\n|\n"
+            "2 | 完成河道清淤20公里 | 区水利局 | 已清淤11公里。 | 汛期停工 | 11月底 |\n|\n")
+    res = _parse(tmp_path, text, columns={"完成时限": "remark"}).result
+    got = [(r.task_seq, r.lead_units, r.progress_text, r.remark) for r in res.rows]
+    # the empty 说明 keeps its place: 12月底 is the deadline, not the remark of 说明
+    assert got == [(1, ["区发改委"], "已建成180个。", "12月底"), (2, ["区水利局"], "已清淤11公里。", "汛期停工\n11月底")]
+    assert {f.line_no: f.kind for f in res.furniture}[3] == "filler"
