@@ -33,7 +33,7 @@ SEED_IDS = ("xiangshan_2024q4", "suzhou_2022h1", "yijiang_2023q2", "narrative_fr
 
 def _seed_rows(con, relation: str) -> int:
     ids = ", ".join(f"'{s}'" for s in SEED_IDS)
-    return con.execute(f"select count(*) from {relation} where source_id in ({ids})").fetchone()[0]
+    return con.execute(f"select count(*) from {relation} where source_id in ({ids})").fetchall()[0][0]
 
 
 def _counts(con, schema: str, tables) -> dict[str, int]:
@@ -91,7 +91,8 @@ def test_build_summary_lists_every_source_and_the_checks(seed_warehouse):
         assert any(line.strip().startswith(sid) and " ok " in line for line in out.splitlines()), sid
     assert "gx_raw_task_rows" in out and "gx_mart_task_progress" in out
     assert (seed_warehouse.export / "task_progress.parquet").exists()
-    n = _seed_rows(duckdb, f"'{seed_warehouse.export / 'task_progress.parquet'}'")
+    with duckdb.connect() as con:  # its own connection: the module's default one is shared
+        n = _seed_rows(con, f"'{seed_warehouse.export / 'task_progress.parquet'}'")
     assert n == 642
 
 
