@@ -312,6 +312,30 @@ def _guess_layout(file: Path, spec: SourceSpec) -> str:
     return {"|": "pipe", "\t": "delimited"}.get(hint.delimiter or "", "cell_lines")
 
 
+def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d: dict, e: LayoutError) -> None:
+    """Write the entry with what is known and say what is missing, for a person to finish."""
+    try:
+        if spec_d.get("layout", "auto") == "auto":
+            spec_d["layout"] = _guess_layout(file, spec)
+        hints = _header_hint_lines(file, spec)
+        note = (
+            "# Added by `bulletins add`, NOT FINISHED: the file did not parse yet:\n"
+            + "".join(f"#   {ln}\n" for ln in str(e).splitlines())
+            + "".join(f"# {h}\n" for h in hints)
+            + "# Give the header cells' roles under `columns:` (roles: " + ROLE_LIST + "),\n"
+            "# the header's line under `options: {header_line: N}` or another `layout:`, then run\n"
+            f"# `bulletins preview {sid}` until the rows look right (README, 'Add a new city').\n"
+        )
+        _write_entry(folder, file, spec_d, note)
+    except Exception as e2:  # noqa: BLE001
+        _fail(f"not added: {e}; and the entry could not be written: {e2}")
+    console.print(f"[yellow]added, unfinished[/yellow] {sid}: {folder / SOURCE_YAML} (layout "
+                  f"{spec_d['layout']}): {e}")
+    for h in hints:
+        console.print(f"[yellow]check:[/yellow] {h}")
+    console.print(f"finish source.yaml, then `bulletins preview {sid}` and `bulletins validate`")
+
+
 @app.command()
 def add(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the bulletin file to add"),
@@ -354,27 +378,7 @@ def add(
     try:
         parsed = parse_file(file, spec, display_name=str(file))
     except LayoutError as e:
-        # Not a dead end: write the entry with what is known, say what is missing.
-        try:
-            if spec_d.get("layout", "auto") == "auto":
-                spec_d["layout"] = _guess_layout(file, spec)
-            hints = _header_hint_lines(file, spec)
-            note = (
-                "# Added by `bulletins add`, NOT FINISHED: the file did not parse yet:\n"
-                + "".join(f"#   {ln}\n" for ln in str(e).splitlines())
-                + "".join(f"# {h}\n" for h in hints)
-                + "# Give the header cells' roles under `columns:` (roles: " + ROLE_LIST + "),\n"
-                "# the header's line under `options: {header_line: N}` or another `layout:`, then run\n"
-                f"# `bulletins preview {sid}` until the rows look right (README, 'Add a new city').\n"
-            )
-            _write_entry(folder, file, spec_d, note)
-        except Exception as e2:  # noqa: BLE001
-            _fail(f"not added: {e}; and the entry could not be written: {e2}")
-        console.print(f"[yellow]added, unfinished[/yellow] {sid}: {folder / SOURCE_YAML} (layout "
-                      f"{spec_d['layout']}): {e}")
-        for h in hints:
-            console.print(f"[yellow]check:[/yellow] {h}")
-        console.print(f"finish source.yaml, then `bulletins preview {sid}` and `bulletins validate`")
+        _add_unfinished(file, folder, sid, spec, spec_d, e)  # not a dead end
         return
     except Exception as e:  # noqa: BLE001 - unreadable file etc.: nothing written
         _fail(f"not added: {e}")

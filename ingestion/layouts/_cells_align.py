@@ -14,7 +14,6 @@ at a fixed cost per repetition.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 

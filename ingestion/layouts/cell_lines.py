@@ -42,7 +42,6 @@ from ingestion.errors import LayoutError
 from ingestion.furniture import is_caption
 from ingestion.layouts import Layout
 from ingestion.layouts._cells_align import Cell, align_row, align_table, split_task_cell
-from ingestion.layouts.grid import add_people
 from ingestion.layouts._cells_tokens import (
     Token,
     is_attachment_label,
@@ -51,6 +50,7 @@ from ingestion.layouts._cells_tokens import (
     seq_value,
     tokenize,
 )
+from ingestion.layouts.grid import add_people
 from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
 
 LAYOUT = "cell_lines"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ingestion.errors import LayoutError
 from ingestion.model import FurnitureLine, ParseResult
+
 if TYPE_CHECKING:
     from ingestion.registry import SourceSpec
 

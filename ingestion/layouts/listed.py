@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ingestion.layouts.totals import PINYIN_GLOSS, _status_in, _words, list_status_word
 from ingestion.model import ParseResult, TaskRow
+
 if TYPE_CHECKING:
     from ingestion.registry import SourceSpec
 

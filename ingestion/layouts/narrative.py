@@ -412,6 +412,36 @@ def heading_only(pieces: list[Piece]) -> str | None:
     return None
 
 
+def _rows_of_line(pieces: list[Piece], fragment: int, n: int, before: int, outer_status: str | None) -> list[TaskRow]:
+    """The rows of one line's pieces; ``outer_status``: a list heading's status word."""
+    seqs = assign_seq(pieces)
+    out: list[TaskRow] = []
+    for p in pieces:
+        row = TaskRow(
+            table_no=fragment,
+            row_no=before + len(out) + 1,
+            task_seq=seqs.get(id(p)),
+            sub_seq=1,
+            line_start=n,
+            line_end=n,
+            category=" / ".join(p.titles) or None,
+            task_text=p.heading or None,
+            flags=_flags(p),
+        )
+        body = "\n".join(b for b in p.body if b) or None
+        if p.context in ("plan", "problem"):
+            row.remark = body  # not progress: kept, but out of progress_text
+        else:
+            row.progress_text = body
+        if p.kind == "item" and row.task_seq is None and p.context in ("progress", None):
+            row.flags.append("seq_not_clean")
+        if outer_status and p.kind == "item":
+            row.status_reported = outer_status  # the list's own word for every item in it
+            row.flags.append("status_from_heading")
+        out.append(row)
+    return out
+
+
 def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     from ingestion.layouts.run_together import PROGRESS_OPENING
     from ingestion.layouts.totals import list_status_word
@@ -485,30 +515,7 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
         if not _is_row_line(pieces):
             ledger.add_quarantine(n, _quarantine_reason(pieces))
             continue
-        seqs = assign_seq(pieces)
-        for p in pieces:
-            row = TaskRow(
-                table_no=fragment,
-                row_no=sum(1 for r in rows if r.table_no == fragment) + 1,
-                task_seq=seqs.get(id(p)),
-                sub_seq=1,
-                line_start=n,
-                line_end=n,
-                category=" / ".join(p.titles) or None,
-                task_text=p.heading or None,
-                flags=_flags(p),
-            )
-            body = "\n".join(b for b in p.body if b) or None
-            if p.context in ("plan", "problem"):
-                row.remark = body  # not progress: kept, but out of progress_text
-            else:
-                row.progress_text = body
-            if p.kind == "item" and row.task_seq is None and p.context in ("progress", None):
-                row.flags.append("seq_not_clean")
-            if outer_status and p.kind == "item":
-                row.status_reported = outer_status  # the list's own word for every item in it
-                row.flags.append("status_from_heading")
-            rows.append(row)
+        rows.extend(_rows_of_line(pieces, fragment, n, len([r for r in rows if r.table_no == fragment]), outer_status))
         ledger.row([n])
     close_pending()
     issues = [

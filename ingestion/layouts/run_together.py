@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from ingestion import columns, units
@@ -187,8 +186,17 @@ def starts_with_header_run(line: str, overrides: dict[str, str] | None = None) -
     return len(names) > len(words) or end < len(t.rstrip())  # names run together, or rows follow
 
 
-def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
-    ledger = LineLedger(lines)
+@dataclass
+class _Header:
+    names: list[str]
+    roles: list[str | None]
+    text_roles: list[str | None]
+    unit_roles: list[str | None]
+    end: int  # offset in the joined text one past the header
+
+
+def _read_header(lines: list[str], spec: SourceSpec, ledger: LineLedger) -> tuple[_Text, _Header]:
+    """The joined text from the header's line on, and the header; lines before it are titles."""
     found = None
     header_line = 0
     for n, ln in enumerate(lines, 1):
@@ -213,82 +221,93 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     text_roles, unit_roles = body_roles[:k], body_roles[k:]
     if not text_roles or any(r not in UNIT_ROLES for r in unit_roles):
         raise LayoutError(f"run_together reads 序号, text columns, then unit columns; got {names} -> {roles}")
-    header_only = {body.line_of[i] for i in range(head_end) if not body.chars[i].isspace()}
-    for n in sorted(header_only):
-        if n not in {body.line_of[i] for i in range(head_end, len(body.chars))}:
+    rows_lines = {body.line_of[i] for i in range(head_end, len(body.chars))}
+    for n in sorted({body.line_of[i] for i in range(head_end) if not body.chars[i].isspace()}):
+        if n not in rows_lines:
             ledger.add_furniture(n, "header")
+    return body, _Header(names, roles, text_roles, unit_roles, head_end)
 
-    # row starts: the 序号 that continues the count
-    starts: list[tuple[int, int, int]] = []  # (seq, start, end of the seq)
-    expected, pos = 1, head_end
-    while pos < len(body.chars):
-        e = _seq_at(body.chars, pos, expected)
+
+def _row_starts(text: str, start: int) -> list[tuple[int, int, int]]:
+    """(序号, offset, end of the 序号) of every row: the number that continues the count."""
+    starts: list[tuple[int, int, int]] = []
+    expected, pos = 1, start
+    while pos < len(text):
+        e = _seq_at(text, pos, expected)
         if e is not None:
             starts.append((expected, pos, e))
             expected += 1
             pos = e
         else:
             pos += 1
+    return starts
+
+
+def _fill_row(row: TaskRow, cell_text: str, head: _Header) -> None:
+    """The row's cells from its text (after the 序号): units at the end, task then progress."""
+    u = _unit_tail(cell_text) if head.unit_roles else len(cell_text)
+    unit_text, free = cell_text[u:].strip(), cell_text[:u].strip()
+    values: dict[str | None, str] = {}
+    if len(head.text_roles) == 1:
+        values[head.text_roles[0]] = free
+    else:
+        cut = _task_end(free)
+        values[head.text_roles[0]] = free[:cut].strip()
+        values[head.text_roles[-1]] = free[cut:].strip()
+        if len(head.text_roles) > 2:
+            row.flags.append("cells_not_split")
+    attr = {"task": "task_text", "progress": "progress_text"}
+    for role, v in values.items():
+        if v and role:
+            setattr(row, attr.get(role, role), v)
+    if not head.unit_roles:
+        return
+    if not unit_text:
+        row.flags.append(f"no_cell:{head.unit_roles[0]}")
+        return
+    names = units.split_units([unit_text])
+    if head.unit_roles[0] == "lead_units":
+        row.lead_units, row.lead_units_raw = names, unit_text
+    else:
+        row.cooperating_units, row.cooperating_units_raw = names, unit_text
+
+
+def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
+    ledger = LineLedger(lines)
+    body, head = _read_header(lines, spec, ledger)
+    text = body.chars
+    starts = _row_starts(text, head.end)
     rows: list[TaskRow] = []
     category: str | None = None
-    text = body.chars
-    lead_in = text[head_end : starts[0][1]].strip() if starts else ""
+    lead_in = text[head.end : starts[0][1]].strip() if starts else ""
     h0 = _HEADING.search(" " + lead_in) if lead_in else None
     if h0 and h0.start(1) == 1:
-        category = lead_in
+        category = lead_in  # a heading between the header and row 1
     elif lead_in:
-        for n in sorted({body.line_of[i] for i in range(head_end, starts[0][1]) if not text[i].isspace()}):
+        for n in sorted({body.line_of[i] for i in range(head.end, starts[0][1]) if not text[i].isspace()}):
             if not ledger.claimed(n):
                 ledger.add_quarantine(n, "run_together: text before the first 序号")
     for idx, (seq, s, e) in enumerate(starts):
         end = starts[idx + 1][1] if idx + 1 < len(starts) else len(text)
         cell_text = text[e:end]
-        next_category = None
-        h = _HEADING.search(cell_text)
-        if h and idx + 1 < len(starts):
-            next_category = h.group(1).strip()
+        h = _HEADING.search(cell_text) if idx + 1 < len(starts) else None
+        if h:  # a heading printed before the next row: the category from there on
             cell_text = cell_text[: h.start(1)]
-        u = _unit_tail(cell_text) if unit_roles else len(cell_text)
-        unit_text, free = cell_text[u:].strip(), cell_text[:u].strip()
-        flags = ["cells_inferred"]
-        values: dict[str | None, str] = {}
-        if len(text_roles) == 1:
-            values[text_roles[0]] = free
-        else:
-            cut = _task_end(free)
-            values[text_roles[0]] = free[:cut].strip()
-            values[text_roles[-1]] = free[cut:].strip()
-            if len(text_roles) > 2:
-                flags.append("cells_not_split")
         last = end - 1
         while last > s and text[last].isspace():
             last -= 1
-        row = TaskRow(table_no=1, row_no=len(rows) + 1, task_seq=seq, sub_seq=1,
-                      line_start=body.line_of[s], line_end=body.line_of[last], category=category,
-                      flags=flags)
-        attr = {"task": "task_text", "progress": "progress_text"}
-        for role, v in values.items():
-            if v and role:
-                setattr(row, attr.get(role, role), v)
-        if unit_text:
-            names_ = units.split_units([unit_text])
-            row.lead_units = names_ if unit_roles[0] == "lead_units" else []
-            row.cooperating_units = [] if unit_roles[0] == "lead_units" else names_
-            if unit_roles[0] == "lead_units":
-                row.lead_units_raw = unit_text
-            else:
-                row.cooperating_units_raw = unit_text
-        elif unit_roles:
-            row.flags.append(f"no_cell:{unit_roles[0]}")
+        row = TaskRow(table_no=1, row_no=len(rows) + 1, task_seq=seq, sub_seq=1, line_start=body.line_of[s],
+                      line_end=body.line_of[last], category=category, flags=["cells_inferred"])
+        _fill_row(row, cell_text, head)
         rows.append(row)
         for n in range(row.line_start, row.line_end + 1):
             if not ledger.claimed(n):
                 ledger.row([n])
-        if next_category:
-            category = next_category
+        if h:
+            category = h.group(1).strip()
     if not rows:
         raise LayoutError("run_together: a header but no numbered rows after it")
-    headers = {1: [(nm, r or "unknown") for nm, r in zip(names, roles, strict=False)]}
+    headers = {1: [(nm, r or "unknown") for nm, r in zip(head.names, head.roles, strict=False)]}
     return ParseResult.from_ledger("run_together", ledger, rows, headers=headers)
 
 

@@ -47,13 +47,13 @@ _JOINERS = re.compile(r"和|及|与|以及")
 
 @lru_cache(maxsize=1)
 def _vocabulary_words() -> tuple[str, ...]:
-    from ingestion.normalize.vocabulary import _load, VOCABULARY_CSV
+    from ingestion.normalize.vocabulary import VOCABULARY_CSV, _load
 
     return tuple(w for w, s in _load(str(VOCABULARY_CSV)).items() if len(w) >= 2 and s != "unknown")
 
 
 def _words(extra: dict[str, str] | None) -> dict[str, str]:
-    from ingestion.normalize.vocabulary import _load, VOCABULARY_CSV
+    from ingestion.normalize.vocabulary import VOCABULARY_CSV, _load
 
     vocab = _load(str(VOCABULARY_CSV))
     out = {w: vocab[w] for w in _vocabulary_words()}
