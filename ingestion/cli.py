@@ -1,7 +1,7 @@
 """`bulletins`: the command line for people who add and check sources.
 
     bulletins validate              check every registry entry and its file
-    bulletins preview FILE          how the parser sees a file, without touching the warehouse
+    bulletins preview FILE|ID       how the parser sees a file or a registered source, writing nothing
     bulletins add FILE --region … --period …   register a new source (YAML written for you)
     bulletins coverage              line coverage of every source (parsed + furniture + quarantine)
     bulletins ingest [ID …]         parse + load into data/warehouse.duckdb without Dagster
@@ -24,8 +24,12 @@ from rich.progress import track
 from rich.table import Table
 
 from ingestion import periods, regions
+from ingestion.errors import LayoutError, RegistryError
+from ingestion.layouts.header_hint import find_header, parse_columns_option
+from ingestion.layouts.listed import listed_items
 from ingestion.normalize.vocabulary import unknown_words
 from ingestion.parse import parse_file, parse_source
+from ingestion.reader import read_text_file
 from ingestion.registry import (
     DEFAULT_SOURCES_DIR,
     REPO_ROOT,
@@ -72,14 +76,32 @@ def parse_region(text: str) -> dict:
 
 
 def _slug(region: dict, period: dict) -> str:
-
     code = regions.resolve(Jurisdiction(**region)).region_code
     return f"r{code}_{Period(**period).label.lower().replace('-', '')}"
 
 
-def _header_warnings(parsed) -> list[str]:
-    """Things a person should look at before trusting the detected columns."""
+def _option_hints(parsed, spec: SourceSpec) -> list[str]:
+    """Options the file's shape suggests that the YAML does not set."""
     out = []
+    lines = parsed.text.lines
+    if not spec.options.get("comment_prefix") and lines and lines[0].startswith("# "):
+        n = sum(1 for ln in lines if ln.startswith("# "))
+        out.append(f"{n} line(s) start with '# ' (notes added when the page was saved?): "
+                   "set `options: {comment_prefix: \"# \"}` to keep them out of the bulletin")
+    if not spec.options.get("listed_items") and parsed.document is None:
+        rows = {n for r in parsed.result.rows if "narrative_paragraph" not in r.flags
+                for n in range(r.line_start, r.line_end + 1)}
+        found = {n: len(listed_items(ln, spec.status_words)) for n, ln in enumerate(lines, 1) if n not in rows}
+        found = {n: k for n, k in found.items() if k}
+        if found:
+            out.append(f"{sum(found.values())} task(s) are named in lists in the prose (lines "
+                       f"{', '.join(map(str, sorted(found)))}): `options: {{listed_items: true}}` makes them rows")
+    return out
+
+
+def _header_warnings(parsed, spec: SourceSpec | None = None) -> list[str]:
+    """Things a person should look at before trusting the detected columns."""
+    out = _option_hints(parsed, spec) if spec is not None else []
     for table_no, cells in sorted(parsed.result.headers.items()):
         seen: dict[str, str] = {}
         for header, role in cells:
@@ -92,12 +114,51 @@ def _header_warnings(parsed) -> list[str]:
                 seen[role] = header
         if not any(r == "lead_units" for _, r in cells):
             out.append(f"table {table_no}: no lead-unit column recognised (牵头单位 …)")
+    out.extend(_row_warnings(parsed.result))
     words = {r.status_reported for r in parsed.result.rows if r.status_reported}
     if words:
-
         unknown = unknown_words(words)
         if unknown:
             out.append("unknown status words (add them under `status_words:` in source.yaml): " + "、".join(unknown))
+    return out
+
+
+def _seqs(rows) -> str:
+    shown = [f"{r.task_seq if r.task_seq is not None else '?'} (line {r.line_start})" for r in rows[:6]]
+    return "、".join(shown) + (" …" if len(rows) > 6 else "")
+
+
+def _row_warnings(result) -> list[str]:
+    """Rows a person should look at: not the header's number of cells, units and people run
+    together in a unit cell, a cut last row."""
+    out = []
+    rows = result.rows
+    short = [r for r in rows if {"short_row", "short_row_by_content", "extra_cells"} & set(r.flags)]
+    if short:
+        out.append(f"{len(short)} row(s) do not have the header's number of cells (placed by content, "
+                   f"check them): {_seqs(short)}")
+    unfit = [q for q in result.quarantine if "header columns" in q.reason]
+    if unfit:
+        out.append(f"{len(unfit)} line(s) quarantined: rows whose cells fit no column order: "
+                   + "、".join(str(q.line_no) for q in unfit[:6]))
+    people = [r for r in rows if "person_in_unit_cell" in r.flags]
+    if people:
+        out.append(f"{len(people)} unit cell(s) also name a person (read as responsible_person): {_seqs(people)}")
+    spaced = [
+        r for r in rows
+        for role, raw, names in (("lead_units", r.lead_units_raw, r.lead_units),
+                                 ("cooperating_units", r.cooperating_units_raw, r.cooperating_units))
+        if raw and len(names) >= 2 and f"inherited_{role}" not in r.flags
+        and any(" " in ln.strip() or "\u3000" in ln.strip() for ln in raw.split("\n"))
+    ]
+    if spaced:
+        out.append(f"{len(spaced)} unit cell(s) hold units separated by a space (split into several): {_seqs(spaced)}")
+    cut = [r for r in rows if "truncated_row" in r.flags]
+    if cut:
+        out.append(f"the last row looks cut off (flagged truncated_row): {_seqs(cut)}")
+    cut_q = [q for q in result.quarantine if "cut off" in q.reason]
+    if cut_q:
+        out.append(f"the text ends mid-sentence at line {cut_q[0].line_no} (quarantined, cut off)")
     return out
 
 
@@ -131,18 +192,76 @@ def _preview_spec(path: Path, layout: str, encoding: str | None) -> SourceSpec:
     )
 
 
+def _layout_overrides(
+    spec_d: dict, layout: str | None, columns_opt: str | None, header_line: int | None
+) -> dict:
+    """Apply --layout / --columns / --header-line to a source.yaml mapping (returns a new one)."""
+    out = dict(spec_d)
+    if layout and layout != "auto":
+        out["layout"] = layout
+    if columns_opt:
+        out["columns"] = {**out.get("columns", {}), **parse_columns_option(columns_opt)}
+    if header_line:
+        out["options"] = {**out.get("options", {}), "header_line": header_line}
+    return out
+
+
+def _header_hint_lines(file: Path, spec: SourceSpec) -> list[str]:
+    """When no header was found: the likely header and which of its cells no rule knows."""
+    try:
+        lines = read_text_file(file, spec.encoding).lines
+    except Exception:  # noqa: BLE001 - a hint only
+        return []
+    hint = find_header(lines)
+    if hint is None:
+        return ["no header-like line found: if it is a table, give `--header-line N` and `--columns`; "
+                "if it is prose, `--layout narrative`"]
+    out = [f"likely header at line {hint.line_no}: "
+           + " | ".join(f"{c} → {r or '?'}" for c, r in hint.roles(spec.columns))]
+    unknown = hint.unrecognised(spec.columns)
+    if unknown:
+        out.append("header cells not recognised: " + "、".join(unknown)
+                   + " — name their roles, e.g. --columns '" + ",".join(f"{c}=task" for c in unknown[:2]) + "'")
+    return out
+
+
+ROLE_LIST = "seq, category, task, leader, lead_units, responsible_person, cooperating_units, period_target, progress, status, remark, ignore"
+
+
 @app.command()
 def preview(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a bulletin file"),
-    layout: str = typer.Option("auto", help="force a layout (cell_lines, pipe, narrative, …)"),
+    target: str = typer.Argument(..., help="a bulletin file, or the id of a registered source (reads its source.yaml)"),
+    layout: str | None = typer.Option(None, help="force a layout (cell_lines, pipe, narrative, …)"),
     encoding: str | None = typer.Option(None, help="force an encoding (default: detect)"),
+    columns_opt: str | None = typer.Option(None, "--columns", help="header roles, e.g. '内容与要求=task,进展情况=progress'"),
+    header_line: int | None = typer.Option(None, "--header-line", help="the line the table header starts on"),
     rows: int = typer.Option(5, help="how many rows to show"),
+    sources: Path = SOURCES_OPT,
 ) -> None:
-    """Show how the parser sees FILE: encoding, layout, header roles, first rows, coverage,
-    quarantined lines and unknown status words. Writes nothing."""
+    """Show how the parser sees a file (or a registered source, after a YAML edit): encoding,
+    layout, header roles, first rows, coverage, quarantined lines and what to check. Writes nothing."""
+    path = Path(target)
+    if path.is_file():
+        file = path
+        base = _preview_spec(file, "auto", encoding).model_dump(exclude_none=True)
+    else:
+        try:
+            src = load_registry(sources).get(target)
+        except RegistryError:
+            _fail(f"{target}: no such file, and no registered source with that id in {sources}")
+        file = src.file_path
+        base = src.spec.model_dump(exclude_none=True)
+        if encoding:
+            base["encoding"] = encoding
     try:
-        parsed = parse_file(file, _preview_spec(file, layout, encoding), display_name=str(file))
+        spec = SourceSpec.model_validate(_layout_overrides(base, layout, columns_opt, header_line))
     except Exception as e:  # noqa: BLE001
+        _fail(str(e))
+    try:
+        parsed = parse_file(file, spec, display_name=str(file))
+    except Exception as e:  # noqa: BLE001
+        for h in _header_hint_lines(file, spec):
+            err.print(f"[yellow]hint:[/yellow] {h}")
         _fail(str(e))
     res = parsed.result
     cov = res.coverage()
@@ -154,11 +273,11 @@ def preview(
     for r in res.rows:
         per_table[r.table_no] = per_table.get(r.table_no, 0) + 1
     console.print("rows per table: " + ", ".join(f"{t}: {n}" for t, n in sorted(per_table.items())))
-    t = Table("table", "序号", "sub", "lines", "task", "lead units", "status", "progress")
+    t = Table("table", "序号", "sub", "lines", "task", "lead units", "status", "progress", "flags")
     for r in res.rows[:rows]:
         t.add_row(str(r.table_no), str(r.task_seq), str(r.sub_seq), f"{r.line_start}-{r.line_end}",
                   (r.task_text or "")[:30], "、".join(r.lead_units), r.status_reported or "",
-                  (r.progress_text or "")[:40])
+                  (r.progress_text or "")[:40], ",".join(f for f in r.flags if f not in ("labelled_cells",)))
     console.print(t)
     console.print(f"coverage: {cov.row_lines} row lines + {cov.furniture_lines} furniture + "
                   f"{cov.quarantined_lines} quarantined = {cov.accounted} of {cov.total_lines}")
@@ -170,8 +289,52 @@ def preview(
     words = sorted({r.status_reported for r in res.rows if r.status_reported})
     if words:
         console.print("status words: " + "、".join(words))
-    for w in _header_warnings(parsed):
+    for w in _header_warnings(parsed, spec):
         console.print(f"[yellow]check:[/yellow] {w}")
+
+
+def _write_entry(folder: Path, file: Path, spec_d: dict, note: str) -> None:
+    folder.mkdir(parents=True)
+    try:
+        shutil.copy2(file, folder / file.name)
+        (folder / SOURCE_YAML).write_text(note + yaml.safe_dump(spec_d, allow_unicode=True, sort_keys=False),
+                                          encoding="utf-8")
+        load_spec(folder / SOURCE_YAML)
+    except Exception:  # leave no half-written entry behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _guess_layout(file: Path, spec: SourceSpec) -> str:
+    """The layout to write when detection failed: the shape of the likely header, else prose."""
+    hint = find_header(read_text_file(file, spec.encoding).lines)
+    if hint is None:
+        return "narrative"
+    return {"|": "pipe", "\t": "delimited"}.get(hint.delimiter or "", "cell_lines")
+
+
+def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d: dict, e: LayoutError) -> None:
+    """Write the entry with what is known and say what is missing, for a person to finish."""
+    try:
+        if spec_d.get("layout", "auto") == "auto":
+            spec_d["layout"] = _guess_layout(file, spec)
+        hints = _header_hint_lines(file, spec)
+        note = (
+            "# Added by `bulletins add`, NOT FINISHED: the file did not parse yet:\n"
+            + "".join(f"#   {ln}\n" for ln in str(e).splitlines())
+            + "".join(f"# {h}\n" for h in hints)
+            + "# Give the header cells' roles under `columns:` (roles: " + ROLE_LIST + "),\n"
+            "# the header's line under `options: {header_line: N}` or another `layout:`, then run\n"
+            f"# `bulletins preview {sid}` until the rows look right (README, 'Add a new city').\n"
+        )
+        _write_entry(folder, file, spec_d, note)
+    except Exception as e2:  # noqa: BLE001
+        _fail(f"not added: {e}; and the entry could not be written: {e2}")
+    console.print(f"[yellow]added, unfinished[/yellow] {sid}: {folder / SOURCE_YAML} (layout "
+                  f"{spec_d['layout']}): {e}")
+    for h in hints:
+        console.print(f"[yellow]check:[/yellow] {h}")
+    console.print(f"finish source.yaml, then `bulletins preview {sid}` and `bulletins validate`")
 
 
 @app.command()
@@ -181,13 +344,16 @@ def add(
     period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024 or 2024年上半年"),
     source_id: str | None = typer.Option(None, "--id", help="registry id (default from region+period)"),
     layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
+    columns_opt: str | None = typer.Option(None, "--columns", help="header roles, e.g. '内容与要求=task,进展情况=progress'"),
+    header_line: int | None = typer.Option(None, "--header-line", help="the line the table header starts on"),
     title: str | None = typer.Option(None),
     publisher: str | None = typer.Option(None),
     url: str | None = typer.Option(None),
     sources: Path = SOURCES_OPT,
 ) -> None:
     """Register FILE as a new source: copy it into data/sources/<id>/ and write source.yaml with
-    the detected layout and column mapping for a person to adjust."""
+    the detected layout and column mapping for a person to adjust. When the layout or header is
+    not found, the entry is still written, with what is missing marked, for a person to finish."""
     try:
         region_d = parse_region(region)
         period_d = periods.parse_printed(period)
@@ -206,34 +372,41 @@ def add(
         if v:
             spec_d[k] = v
     try:
-        spec = SourceSpec.model_validate({**spec_d, "layout": layout})
-        parsed = parse_file(file, spec, display_name=str(file))
+        spec_d = _layout_overrides({**spec_d, "layout": layout}, None, columns_opt, header_line)
+        spec = SourceSpec.model_validate(spec_d)
     except Exception as e:  # noqa: BLE001
+        _fail(f"not added: {e}")
+    try:
+        parsed = parse_file(file, spec, display_name=str(file))
+    except LayoutError as e:
+        _add_unfinished(file, folder, sid, spec, spec_d, e)  # not a dead end
+        return
+    except Exception as e:  # noqa: BLE001 - unreadable file etc.: nothing written
         _fail(f"not added: {e}")
     spec_d["layout"] = parsed.layout
     if parsed.document is None and parsed.text.encoding not in ("utf-8", "utf-8-sig"):
         spec_d["encoding"] = parsed.text.encoding
-    columns = {h: r for cells in parsed.result.headers.values() for h, r in cells if r}
+    columns = {h: r for cells in parsed.result.headers.values() for h, r in cells if r and r != "unknown"}
+    unrecognised = [h for cells in parsed.result.headers.values() for h, r in cells if (not r or r == "unknown") and h.strip()]
     if columns:
-        spec_d["columns"] = columns
-    folder.mkdir(parents=True)
+        spec_d["columns"] = {**columns, **spec_d.get("columns", {})}
+    note = (
+        "# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
+        "# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
+    )
+    if unrecognised:
+        note += "# header cells not recognised (give them a role under columns:): " + "、".join(unrecognised) + "\n"
     try:
-        shutil.copy2(file, folder / file.name)
-        text = (
-            "# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
-            "# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
-            + yaml.safe_dump(spec_d, allow_unicode=True, sort_keys=False)
-        )
-        (folder / SOURCE_YAML).write_text(text, encoding="utf-8")
-        load_spec(folder / SOURCE_YAML)
-    except Exception as e:  # noqa: BLE001 - leave no half-written entry behind
-        shutil.rmtree(folder, ignore_errors=True)
+        _write_entry(folder, file, spec_d, note)
+    except Exception as e:  # noqa: BLE001
         _fail(f"not added: {e}")
     cov = parsed.result.coverage()
     console.print(f"[green]added[/green] {sid}: {folder / SOURCE_YAML} ({parsed.layout}, "
                   f"{len(parsed.result.rows)} rows, {cov.quarantined_lines} quarantined lines). "
                   f"Materialize partition '{sid}' in Dagster or run `make run`.")
-    for w in _header_warnings(parsed):
+    if unrecognised:
+        console.print("[yellow]check:[/yellow] header cells not recognised: " + "、".join(unrecognised))
+    for w in _header_warnings(parsed, spec):
         console.print(f"[yellow]check:[/yellow] {w}")
 
 

@@ -48,6 +48,7 @@ FURNITURE_KINDS = (
     "section_heading",  # 一、/(一) headings that become a row's category
     "preamble",  # narrative paragraphs before/after a table (summary, requirements, signature)
     "filler",  # layout filler such as a lone '|' line
+    "other_bulletin",  # lines of another bulletin saved in the same file (outside options.line_range)
 )
 
 
@@ -81,6 +82,23 @@ FLAGS: dict[str, str] = {
     "problem_statement": "narrative: a problem or shortcoming; text in remark, not progress",
     "masked_figures": "figures printed masked (xx, ***), never read as numbers",
     "figures_missing": "figures deleted outright (共个, 约万元)",
+    "heading_and_paragraph": "narrative: a heading line (the task) and the paragraph after it (its progress)",
+    "status_from_heading": "narrative: status_reported is the word of the list heading above ('…未达序时的任务分别为:')",
+    # issue #12 shapes (layouts/finishing.py, listed.py, row_fit.py, labelled.py, run_together.py)
+    "truncated_row": "the file ends inside this row (an excerpt or a page cut off): not complete",
+    "listed_item": "options.listed_items: a task named in a list inside a sentence (A、B、C等…<status>)",
+    "status_from_list": "status_reported is the word the sentence listing this task gives it",
+    "short_row_by_content": "fewer cells than columns: which are missing decided by the cells' content, not position",
+    "short_row_unfit": "fewer cells than columns and no column order fits their content (the row is quarantined)",
+    "missing_seq": "the row prints no 序号 cell at all",
+    "continuation_row": "a row with no 序号 cell under a numbered row: a sub-row of that task",
+    "person_in_unit_cell": "a unit cell also names a person ('市民政局 张某某'); the person is in responsible_person",
+    "inline_labels": "labelled layout: fields in parentheses on the task line ('(责任单位:区发改局)')",
+    "lead_from_text": "labelled layout: no unit cell; the lead unit is the one the text says leads ('X牵头')",
+    "progress_inline_labels": "the progress cell had its own labels ('下步打算:'); plans/problems moved to remark",
+    "seq_in_task": "no 序号 column: the 序号 is the number printed in the task name ('3、…'), counting up",
+    "cells_inferred": "run_together: cell boundaries inferred from header names and content (no delimiter)",
+    "cells_not_split": "run_together: more than two text columns; the later ones stay in the last",
 }
 
 

@@ -12,18 +12,20 @@ from pathlib import Path
 from ingestion import formats, layouts
 from ingestion.errors import IngestError, LayoutError
 from ingestion.formats import Document, script
+from ingestion.layouts import finishing
 from ingestion.layouts.document import parse_document
 from ingestion.model import ParseResult, SourceIssue
 from ingestion.reader import SourceText, read_text_file
 from ingestion.registry import RegisteredSource, SourceSpec
 
 
-def detect_layout(lines: list[str]) -> str:
-    """Guess the layout of a text bulletin from its shape (each layout's ``detect``, in order)."""
+def detect_layout(lines: list[str], overrides: dict[str, str] | None = None) -> str:
+    """Guess the layout of a text bulletin from its shape (each layout's ``detect``, in order);
+    ``overrides``: the YAML's ``columns:``, header names a detector should know too."""
     nonblank = [ln.strip() for ln in lines if ln.strip()]
     if not nonblank:
         raise LayoutError("no text")
-    found = layouts.detect_text(nonblank)
+    found = layouts.detect_text(nonblank, overrides)
     if found is None:
         raise LayoutError(
             "no table header (序号 / 重点工作 / 牵头单位 / 完成情况 …) found and the text is not "
@@ -88,10 +90,12 @@ def parse_file(path: Path, spec: SourceSpec, display_name: str | None = None) ->
     # Traditional characters: parse a Simplified view, restore the printed text (formats/script.py).
     traditional = script.is_traditional(text.lines, spec.options.get("script"))
     lines = [script.simplify(ln) for ln in text.lines] if traditional else text.lines
+    # comment lines and another bulletin's lines are kept from the parser (layouts/finishing.py)
+    lines, masked = finishing.mask_lines(lines, spec, name)
     layout = spec.layout
     if layout == layouts.AUTO:
         try:
-            layout = detect_layout(lines)
+            layout = detect_layout(lines, spec.columns)
         except LayoutError as e:
             raise LayoutError(f"layout not recognised: {e.problem}", file=name) from None
     parser = layouts.get(layout).parse
@@ -101,6 +105,7 @@ def parse_file(path: Path, spec: SourceSpec, display_name: str | None = None) ->
         result = parser(lines, spec)
     except IngestError as e:
         raise e.at(name) from None
+    finishing.finish(result, lines, text.lines, masked, spec)
     if traditional:
         script.Restorer.for_lines(text.lines, lines).restore_result(result, text.lines)
         result.issues.append(script.issue(text.lines))

@@ -33,8 +33,13 @@ LABEL_RE = r"^\d{4}(?:-(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])))?$"
 _CN_QUARTER = "一二三四"
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+_YEAR = r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})"  # 2024 or 二〇二四
+
+
 def _year(m: re.Match) -> int:
-    return int(m["year"])
+    y = m["year"].replace("零", "〇")
+    return int(y) if y.isdigit() and y.isascii() else int("".join(str(_CN_DIGITS.index(c)) for c in y))
 
 
 Fields = dict[str, int | bool]
@@ -44,11 +49,13 @@ PRINTED_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match], Fields]]] = [
     (re.compile(r"^(?P<year>\d{4})-?H(?P<n>[12])$", re.IGNORECASE), lambda m: {"year": _year(m), "half": int(m["n"])}),
     (re.compile(r"^(?P<year>\d{4})-?M(?P<n>\d{1,2})$", re.IGNORECASE), lambda m: {"year": _year(m), "month": int(m["n"])}),
     (re.compile(r"^(?P<year>\d{4})$"), lambda m: {"year": _year(m), "annual": True}),
-    (re.compile(r"^(?P<year>\d{4})年?(?P<n>[一二三四1-4])季度$"),
+    # '四季度', '第三季度', '前三季度' (cumulative to the end of Q3: reported as Q3)
+    (re.compile(rf"^{_YEAR}年?(?:第|前)?(?P<n>[一二三四1-4])季度$"),
      lambda m: {"year": _year(m), "quarter": _CN_QUARTER.find(m["n"]) + 1 or int(m["n"])}),
-    (re.compile(r"^(?P<year>\d{4})年?(?P<n>上|下)半年$"), lambda m: {"year": _year(m), "half": 1 if m["n"] == "上" else 2}),
-    (re.compile(r"^(?P<year>\d{4})年?(?:1-)?(?P<n>\d{1,2})月$"), lambda m: {"year": _year(m), "month": int(m["n"])}),
-    (re.compile(r"^(?P<year>\d{4})年?(?:全年|年度)?$"), lambda m: {"year": _year(m), "annual": True}),
+    (re.compile(rf"^{_YEAR}年?(?P<n>上|下)半年$"), lambda m: {"year": _year(m), "half": 1 if m["n"] == "上" else 2}),
+    # '1-11月', '1—11月', '1至11月', '11月份', '8月'
+    (re.compile(rf"^{_YEAR}年?(?:1[-—–~～至到])?(?P<n>\d{{1,2}})月份?$"), lambda m: {"year": _year(m), "month": int(m["n"])}),
+    (re.compile(rf"^{_YEAR}年?(?:全年|年度)?$"), lambda m: {"year": _year(m), "annual": True}),
 ]
 
 

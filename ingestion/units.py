@@ -95,6 +95,7 @@ def _split_run(run: str) -> list[str]:
                     and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest)
                          or (suf in _COMPANY_ENDS and _company_name(rest)))
                     and not rest.startswith(_TAILS)
+                    and run[end - 1 : end + 1] not in _COMPOUNDS
                 ):
                     cut = end
                 break
@@ -108,6 +109,8 @@ def _split_run(run: str) -> list[str]:
     return [p for p in out if p]
 
 
+# Two-character words whose halves are both unit endings / prefixes: never cut between them.
+_COMPOUNDS = frozenset(("乡镇", "镇街", "街镇", "镇村", "乡村"))
 # Words that finish the name before them rather than start a new one ('…招商中心 成员单位').
 _TAILS = ("成员单位", "有关单位", "相关单位", "各成员", "及成员", "各有关", "各相关")
 _STANDALONE = ("开发区", "高新区", "经开区", "投资促进", "城投", "交投", "建投", "供电公司", "税务局")
@@ -137,6 +140,49 @@ def _standalone_start(rest: str) -> bool:
     return m is not None and not any(ends_like_unit(ch) for ch in rest[: m.start(1)]) and not rest.startswith("各")
 
 
+def _names_its_own_unit(word: str) -> bool:
+    """'各相关乡镇政府' after a space is a unit of its own; a bare tail ('成员单位') is not."""
+    tail = next(t for t in _TAILS if word.startswith(t))
+    rest = word[len(tail) :]
+    return len(rest) >= 2 and ends_like_unit(rest)
+
+
+_HAN = r"\u4e00-\u9fff"
+# A personal name printed after a unit in the same cell ('市民政局 张某某'): 2-3 Han characters
+# (a masked one: '张某某', '李**'), several joined by 、.
+_PERSON_WORD = re.compile(rf"^[{_HAN}][{_HAN}某*＊xX]{{1,2}}(?:、[{_HAN}][{_HAN}某*＊xX]{{1,2}})*$")
+_NOT_NAMES = ("牵头", "配合", "负责", "协办", "主办", "参与", "等", "及", "和")
+
+
+def is_person_name(word: str) -> bool:
+    w = word.strip()
+    return (
+        bool(_PERSON_WORD.match(w))
+        and not w.startswith(UNIT_PREFIXES)
+        and not ends_like_unit(w)
+        and not any(w.startswith(x) or w.endswith(x) for x in _NOT_NAMES)
+    )
+
+
+def split_unit_cell(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A unit cell's units and the people named in it (``牵头单位及主要负责人``: '市民政局 张某某').
+
+    A person is a space-separated word that is a personal name and follows a complete unit name;
+    everything else goes to ``split_units``."""
+    kept: list[str] = []
+    people: list[str] = []
+    for line in lines:
+        words = [w for w in _SPACES.split(line.strip()) if w]
+        rest: list[str] = []
+        for w in words:
+            if rest and ends_like_unit(_clean(rest[-1])) and is_person_name(w):
+                people.extend(p for p in w.split("、") if p)
+            else:
+                rest.append(w)
+        kept.append(" ".join(rest))
+    return split_units([k for k in kept if k]), people
+
+
 def split_units(lines: list[str]) -> list[str]:
     """Turn the lines of a unit cell into unit names.
 
@@ -155,7 +201,7 @@ def split_units(lines: list[str]) -> list[str]:
                     and ends_like_unit(buf)
                     and ends_like_unit(w)
                     and len(w) >= 3
-                    and not w.startswith(_TAILS)
+                    and (not w.startswith(_TAILS) or _names_its_own_unit(w))
                 ):
                     pieces.append(buf)
                     buf = w

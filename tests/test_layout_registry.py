@@ -41,7 +41,7 @@ def test_unknown_layout_names_the_field_and_the_choices(tmp_path):
 
 def test_detection_follows_detect_order():
     order = [lay.name for lay in layouts.text_layouts() if lay.detect]
-    assert order == ["pipe", "delimited", "labelled", "cell_lines", "narrative"]
+    assert order == ["pipe", "delimited", "labelled", "cell_lines", "run_together", "narrative"]
     # a text that is both piped and tabbed is 'pipe': pipe is tried first
     assert detect_layout(["a\t|", "b\t|", "c\t|"]) == "pipe"
     with pytest.raises(LayoutError) as e:

@@ -379,7 +379,12 @@ def test_signals_for_every_seed_are_well_formed(registry):
     from ingestion.normalize import signals
 
     for src in registry.sources:
-        rows = _parsed(registry, src.source_id).result.rows
+        if src.spec.layout == "narrative" and src.source_id.startswith("rw"):
+            from ingestion.parse import parse_source
+
+            rows = parse_source(src).result.rows  # real excerpts: a counts-only one has no rows
+        else:
+            rows = _parsed(registry, src.source_id).result.rows
         out = signals.derive_tables(rows, src.spec)
         sig = out["raw.row_signals"]
         assert len(sig) == len(rows)

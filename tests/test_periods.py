@@ -26,6 +26,14 @@ from ingestion.registry import Period
         ("2024年 5月", {"year": 2024, "month": 5}),
         ("2024", {"year": 2024, "annual": True}),
         ("2024年全年", {"year": 2024, "annual": True}),
+        # printed forms the real bulletins use (issue #12)
+        ("2021年前三季度", {"year": 2021, "quarter": 3}),
+        ("2021年第三季度", {"year": 2021, "quarter": 3}),
+        ("2020年1—11月", {"year": 2020, "month": 11}),
+        ("2020年1至11月", {"year": 2020, "month": 11}),
+        ("2020年11月份", {"year": 2020, "month": 11}),
+        ("二〇二四年", {"year": 2024, "annual": True}),
+        ("二〇二四年上半年", {"year": 2024, "half": 1}),
     ],
 )
 def test_printed_forms(text, expected):

@@ -39,3 +39,27 @@ def test_glued_companies_are_split_one_company_name_is_not():
     assert split_units(["城投集团工投集团人才公司"]) == ["城投集团", "工投集团", "人才公司"]
     assert split_units(["淮北市建投控股集团有限公司"]) == ["淮北市建投控股集团有限公司"]
     assert split_units(["中国移动通信集团安徽有限公司"]) == ["中国移动通信集团安徽有限公司"]
+
+
+# --- unit cells holding two units separated by a space, or a unit and a person ------------------
+@pytest.mark.parametrize(
+    "cell,units_,people",
+    [
+        ("县教体局 各相关乡镇政府", ["县教体局", "各相关乡镇政府"], []),
+        ("区住建局 区城管局", ["区住建局", "区城管局"], []),
+        ("市民政局 张某某", ["市民政局"], ["张某某"]),
+        ("区财政局 王伟、李强", ["区财政局"], ["王伟", "李强"]),
+        ("区发改委 成员单位", ["区发改委成员单位"], []),  # a tail, not a unit of its own
+        ("区发改委各乡镇", ["区发改委", "各乡镇"], []),  # '乡镇' is never cut
+    ],
+)
+def test_split_unit_cell(cell, units_, people):
+    from ingestion.units import split_unit_cell
+
+    assert split_unit_cell([cell]) == (units_, people)
+
+
+def test_a_name_alone_is_not_a_person_without_a_unit_before_it():
+    from ingestion.units import split_unit_cell
+
+    assert split_unit_cell(["张某某"])[1] == []

@@ -35,7 +35,8 @@ _PLUGIN_PACKAGES = ("ingestion.layouts", "ingestion.formats")
 
 TextParser = Callable[[list[str], "SourceSpec"], "ParseResult"]
 DocumentReader = Callable[[Path, "SourceSpec", str, str], "Document"]
-Detector = Callable[[list[str]], bool]
+# a text's non-blank lines (stripped) and the YAML's ``columns:`` -> does it have this layout?
+Detector = Callable[[list[str], dict[str, str]], bool]
 Sniffer = Callable[["FileHead"], "str | None"]  # a document file -> the kind it is, or None
 
 
@@ -113,9 +114,10 @@ def for_kind(kind: str) -> Layout | None:
     return next((lay for lay in all_layouts() if kind in lay.kinds), None)
 
 
-def detect_text(nonblank: list[str]) -> str | None:
-    """The first text layout (in ``detect_order``) whose ``detect`` accepts these lines."""
+def detect_text(nonblank: list[str], overrides: dict[str, str] | None = None) -> str | None:
+    """The first text layout (in ``detect_order``) whose ``detect`` accepts these lines;
+    ``overrides`` (a source's ``columns:``) are header names a detector knows too."""
     for lay in text_layouts():
-        if lay.detect is not None and lay.detect(nonblank):
+        if lay.detect is not None and lay.detect(nonblank, overrides or {}):
             return lay.name
     return None

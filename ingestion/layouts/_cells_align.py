@@ -13,6 +13,7 @@ at a fixed cost per repetition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,11 @@ EXTRA_LINE_REMARK = -3.0
 TASK_CELL = 2.0  # a task cell: group title line(s) + one task line
 TASK_TITLE_BONUS = 0.5  # prefer 'title, task' over 'title as the task, task line pushed right'
 EXTRA_LINE_TASK = -3.0  # each task line beyond one
+WRAPPED_NAME_LINE = -0.5  # a task line that is the tail of a name broken over paragraphs ('…税收' + '比重')
+CATEGORY_TITLE = 1.0  # a category cell: one short title
+CATEGORY_NUMBERED = -3.0  # a numbered name ('2、…') is the next task, not a category
+EXTRA_LINE_CATEGORY = -2.0
+TARGET_FRAGMENT = -2.0  # tables without 序号: a bare fragment ('比重') as a target is a broken name
 PERIOD_TARGET_CELL = 1.0
 PERIOD_TARGET_BREAK = -3.0  # a later line that does not continue the target's numbered list
 FOREIGN_LINE = -2.0  # a later line of a paragraph cell that looks like another column's cell
@@ -137,7 +143,19 @@ def _score_task(body, _sw) -> float:
     while titles < len(body) - 1 and is_title_like(body[titles]):
         titles += 1
     rest = len(body) - titles
-    return TASK_CELL + (TASK_TITLE_BONUS if titles else 0.0) + EXTRA_LINE_TASK * (rest - 1)
+    # a name broken over two paragraphs ('…收入中税收' + '比重'): the line before stops on a
+    # character, not punctuation, and the fragment is a few characters without digits
+    wraps = sum(1 for k in range(titles + 1, len(body)) if _wraps(body[k - 1], body[k]))
+    return (TASK_CELL + (TASK_TITLE_BONUS if titles else 0.0) + EXTRA_LINE_TASK * (rest - 1 - wraps)
+            + WRAPPED_NAME_LINE * wraps)
+
+
+_OPEN_END = re.compile(r"[\u4e00-\u9fff]$")
+_FRAGMENT_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
+
+
+def _wraps(prev: str, cur: str) -> bool:
+    return bool(_OPEN_END.search(prev.strip())) and bool(_FRAGMENT_LINE.match(cur.strip()))
 
 
 def _score_period_target(body, sw) -> float:
@@ -174,11 +192,21 @@ def _score_progress(body, sw) -> float:
     return score
 
 
+_NUMBERED_NAME = re.compile(r"^\s*\d{1,3}[、.．]\D")
+
+
+def _score_category(body, _sw) -> float:
+    """A category is one short title; a numbered name ('2、规上工业增加值增长') is the next task."""
+    first = CATEGORY_NUMBERED if _NUMBERED_NAME.match(body[0]) else CATEGORY_TITLE if is_title_like(body[0]) else 0.0
+    return first + EXTRA_LINE_CATEGORY * (len(body) - 1)
+
+
 def _score_other(body, _sw) -> float:
     return OTHER_CELL + EXTRA_LINE_OTHER * (len(body) - 1)
 
 
 _ROLE_SCORERS: dict[str, Callable] = {
+    "category": _score_category,
     "leader": _score_person,
     "responsible_person": _score_person,
     "lead_units": _score_units,
@@ -276,6 +304,16 @@ def split_task_cell(cell: Cell) -> tuple[str | None, str | None]:
 _TASK_TAIL_MAX = 4  # characters, full stop included ('改革。')
 
 
+def _table_cell(role: str, toks: Sequence[Token], status_words: dict[str, str] | None) -> float:
+    """``score_cell`` for a table without 序号, where nothing else anchors a row: a bare fragment
+    of a few characters ('比重') is the tail of a name broken over paragraphs, not a target."""
+    score = score_cell(role, toks, status_words)
+    body = [t.text for t in toks if not t.empty]
+    if role == "period_target" and len(body) == 1 and _FRAGMENT_LINE.match(body[0].strip()):
+        score += TARGET_FRAGMENT
+    return score
+
+
 def align_table(
     tokens: Sequence[Token], roles: Sequence[str], status_words: dict[str, str] | None = None
 ) -> list[list[Cell]]:
@@ -294,10 +332,11 @@ def align_table(
             if best[i][j] == NEG:
                 continue
             nxt = (j + 1) % c
-            # A row must consume at least one line, so a column 0 cell never is empty.
-            lo = i + 1 if j == 0 else i
+            # A row must consume at least one line, so a column 0 cell never is empty - unless it
+            # is a category printed once per group (rows after the first of a group leave it out).
+            lo = i + 1 if j == 0 and roles[0] != "category" else i
             for k in range(lo, min(n, i + MAX_TABLE_CELL_LINES) + 1):
-                s = best[i][j] + (score_cell(roles[j], tokens[i:k], status_words) if k > i else MISSING)
+                s = best[i][j] + (_table_cell(roles[j], tokens[i:k], status_words) if k > i else MISSING)
                 if s > best[k][nxt]:
                     best[k][nxt] = s
                     back[k][nxt] = (i, j)

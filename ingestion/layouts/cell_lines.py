@@ -50,6 +50,7 @@ from ingestion.layouts._cells_tokens import (
     seq_value,
     tokenize,
 )
+from ingestion.layouts.grid import add_people
 from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
 
 LAYOUT = "cell_lines"
@@ -357,8 +358,9 @@ def build_row(
         cooperating_units_raw=_joined(cells, "cooperating_units"),
     )
     row.period_target, row.progress_text = rejoin_broken_target(row.period_target, row.progress_text)
-    row.lead_units = units.split_units(_texts(cells, "lead_units"))
-    row.cooperating_units = units.split_units(_texts(cells, "cooperating_units"))
+    row.lead_units, lead_people = units.split_unit_cell(_texts(cells, "lead_units"))
+    row.cooperating_units, coop_people = units.split_unit_cell(_texts(cells, "cooperating_units"))
+    add_people(row, [*lead_people, *coop_people])
     category_cell = _joined(cells, "category")
     if category_cell:
         row.category = category_cell
@@ -476,9 +478,10 @@ def parse(lines: list[str], spec) -> ParseResult:
     return ParseResult.from_ledger(LAYOUT, ledger, rows, stated_totals=stated, headers=headers)
 
 
-def looks_like_cells(nonblank: list[str]) -> bool:
-    """Detection: at least three of the first 400 lines are header cells on their own."""
-    return sum(1 for ln in nonblank[:400] if is_header_cell(ln)) >= MIN_HEADER_CELLS
+def looks_like_cells(nonblank: list[str], overrides: dict[str, str] | None = None) -> bool:
+    """Detection: at least three of the first 400 lines are header cells on their own (names
+    the YAML gives under ``columns:`` count, at any length)."""
+    return sum(1 for ln in nonblank[:400] if is_header_cell(ln, overrides)) >= MIN_HEADER_CELLS
 
 
 LAYOUTS = [

@@ -81,7 +81,8 @@ def header_roles(cells: list[str], overrides: dict[str, str] | None) -> list[str
     it names a task or progress column (otherwise it is more likely data). Unrecognised cells get
     role None so their column is kept, not dropped."""
     texts = [c for c in cells if c.strip()]
-    if any(len(columns.normalise_header(c)) > 12 for c in texts):
+    if any(len(columns.normalise_header(c)) > columns.MAX_HEADER_LEN and not columns.named_in(c, overrides)
+           for c in texts):
         return None
     known = sum(1 for c in texts if columns.is_header_cell(c, overrides))
     if known < 2 or 2 * known < len(texts):
@@ -104,8 +105,10 @@ def _aligned(
     """Place a row's cells under the header columns.
 
     Returns one value per column (None = the cell is absent, i.e. rowspanned from above) and flags.
-    With k cells too few, the absent ones are the k leftmost inheritable columns; any shortfall
-    beyond those is taken as missing trailing cells. Surplus cells are joined into the last column."""
+    With k cells too few, the absent ones are by default the k leftmost inheritable columns (any
+    shortfall beyond those: trailing cells); ``row_fit.best_absent`` moves them where the cells'
+    content says (flag ``short_row_by_content``), or flags ``short_row_unfit`` when nothing fits.
+    Surplus cells are joined into the last column."""
     width = len(roles)
     flags: list[str] = []
     cells = list(cells)
@@ -120,7 +123,22 @@ def _aligned(
         if role in inheritable:
             absent.add(i)
     if len(absent) < missing:
-        flags.append("short_row")
+        # the shortfall beyond the inheritable columns: trailing cells
+        for i in range(width - 1, -1, -1):
+            if len(absent) == missing:
+                break
+            absent.add(i)
+    if missing > 0:
+        from ingestion.layouts.row_fit import best_absent
+
+        by_content, fits = best_absent(cells, roles, absent)
+        if by_content != absent:
+            flags.append("short_row_by_content")
+            absent = by_content
+        if not fits:
+            flags.append("short_row_unfit")
+        if any(roles[i] not in inheritable for i in absent):
+            flags.append("short_row")
     out: list[str | None] = []
     it = iter(cells)
     for i in range(width):
@@ -139,13 +157,25 @@ def _new_row(table_no: int, row_no: int, g: GridRow) -> TaskRow:
     )
 
 
+def add_people(row: TaskRow, people: list[str]) -> None:
+    """People printed in a unit cell go to responsible_person (flag person_in_unit_cell)."""
+    if not people:
+        return
+    known = row.responsible_person.split("、") if row.responsible_person else []
+    row.responsible_person = "、".join(dict.fromkeys([*known, *people]))
+    if "person_in_unit_cell" not in row.flags:
+        row.flags.append("person_in_unit_cell")
+
+
 def _set_role(row: TaskRow, role: str, value: str) -> None:
     """Write one cell's value into the row under its role (several columns of a role are joined)."""
     if role in UNIT_ROLES:
         raw_attr = f"{role}_raw"
         prev = getattr(row, raw_attr)
         setattr(row, raw_attr, value if prev is None else prev + "\n" + value)
-        getattr(row, role).extend(units.split_units(value.split("\n")))
+        names, people = units.split_unit_cell(value.split("\n"))
+        getattr(row, role).extend(names)
+        add_people(row, people)
         return
     attr = {"task": "task_text", "progress": "progress_text", "status": "status_reported"}.get(role, role)
     if role == "status":
@@ -179,9 +209,12 @@ def rows_from_grid(
     table_no: int = 1,
     inherit_roles: tuple[str, ...] = DEFAULT_INHERIT,
     empty_inherits: bool = True,
+    header_given: bool | list[str | None] = False,
 ) -> tuple[list[TaskRow], list[tuple[str, str]]]:
     """Map a grid onto task rows. Returns (rows, header cells with their roles).
 
+    ``header_given``: the first row is the header even if its names are not known (roles None);
+    a list gives the header's roles (a two-level header the reader resolved).
     ``empty_inherits``: whether a blank cell in an inheritable role means "merged with the cell
     above" (docx/PDF readers) rather than "printed empty" (readers that resolve rowspans or leave
     rowspanned cells out, like the pipe text). ``spec.options['empty_cells_inherit']`` overrides."""
@@ -196,7 +229,11 @@ def rows_from_grid(
     for g in grid_rows:
         span = range(g.line_start, g.line_end + 1)
         if roles is None:
-            roles = header_roles(g.cells, spec.columns)
+            roles = list(header_given) if isinstance(header_given, list) else header_roles(g.cells, spec.columns)
+            if roles is None and header_given:  # options.header_line: this row is the header
+                roles = columns.finalise_roles(
+                    g.cells, [columns.role_for_header(c, spec.columns) for c in g.cells], spec.columns
+                )
             if roles is not None:
                 headers = [(c, r or "unknown") for c, r in zip(g.cells, roles, strict=False)]
                 _claim(ledger, span, "header")
@@ -218,6 +255,15 @@ def rows_from_grid(
             _claim(ledger, span, "header")  # the header printed again, e.g. on a new page
             continue
         row = _map_row(g, roles, headers, table_no, len(rows) + 1, above, inheritable, empty_inherits)
+        if "short_row_unfit" in row.flags:
+            n_cells = sum(1 for c in g.cells if c.strip())
+            _quarantine(ledger, span, f"row has {n_cells} cells for {len(roles)} header columns and its cells "
+                                      "do not fit the columns by content (not shifted)")
+            continue
+        if "seq" in roles and row.task_seq is None and "missing_seq" in row.flags and above is not None:
+            # no 序号 cell at all under a numbered row: a continuation sub-row of that task
+            row.task_seq, row.sub_seq = above.task_seq, above.sub_seq + 1
+            row.flags.append("continuation_row")
         if row.category is None and "category" not in roles:
             row.category = section
         rows.append(row)
@@ -236,6 +282,9 @@ def _map_row(g: GridRow, roles, headers, table_no, row_no, above, inheritable, e
         if role == "ignore":
             continue
         blank = value is None or not value.strip()
+        if role == "seq" and value is None:
+            row.flags.append("missing_seq")  # the row prints no 序号 cell
+            continue
         if role == "seq" and blank:
             row.flags.append("seq_blank")
             continue

@@ -41,6 +41,16 @@ Masked figures (``***.*万元``, ``xx.x%``, ``XX万元``, ``xxxx年``) flag ``ma
 figures deleted outright (``共个``, ``约亩``, ``约万元``) flag ``figures_missing``. Nothing here
 reads a number out of the text; the masks stay verbatim in the row text.
 
+Page chrome and headings (issue #12): before a line is read for items, ``line_kind`` takes page
+chrome (``furniture.PAGE_CHROME``, breadcrumbs, link bars ``a | b | c``, bulleted metadata
+lists), navigation (short lines before the first paragraph) and titles as furniture. A heading on
+a line of its own (``一、…``, ``(二)…``, ``下一步工作要求:``) encloses the lines below it: its title
+is their category, a plan / problem title makes them plans / problems, and a heading that counts
+a status (``17项未达序时的目标任务分别为:``) gives every item listed under it that status word
+(``status_from_heading``). A heading followed by one unheaded paragraph, or a line followed by a
+line that opens with progress (``已…``, ``截至…``), is one row (``heading_and_paragraph``): the
+heading is the task, the paragraph its progress (task / progress paragraphs alternating).
+
 Not extracted: lead units, periods, status (the text has no cells for them); single-letter
 masks of words (``由D政、工会``) are not recognised as masks; a heading that runs into its body
 without punctuation (``(一)…企业层级一是…``) is cut only at the next marker.
@@ -78,6 +88,9 @@ PLAN_WORDS = re.compile(r"计划|思路|打算|安排|下一步|明年|来年|�
 _TITLE_END = re.compile(r"情况|做法|问题|不足|思路|计划|打算|安排|工程|项目|成效|回顾")
 # An item heading that states a shortcoming is a problem statement, not progress.
 SHORTCOMING = re.compile(r"不够|不足|短板|滞后|薄弱|缓慢|欠缺|不到位|不健全|不完善|偏低|不高|不强|不明显")
+
+# A requirement addressed to the units ('各县区、各部门要…', '相关责任单位务必…'): a plan.
+REQUIREMENT = re.compile(r"(?:各[\u4e00-\u9fff、]{1,12}?|相关[\u4e00-\u9fff]{0,6}单位|责任单位)(?:要|务必|必须)(?!求)")
 
 MASK = re.compile(r"\*+(?:\.\*+)?|(?<![A-Za-z])[xX]+(?:\.[xX]+)?(?![A-Za-z])")
 # A counter word right after a word that needs a number before it: the figure was deleted.
@@ -196,8 +209,11 @@ def _paragraph_pieces(
         if has_head and not body and i == len(paras) - 1:
             trailing_title = head  # titles the numbered items after it
             continue
+        ctx = context
+        if ctx is None and REQUIREMENT.search(p):
+            ctx = "plan"  # '各县区、各部门要…': what the units must do, not what was done
         piece = Piece(
-            "paragraph", None, None, head if has_head else None, [body] if has_head else [p], titles, context
+            "paragraph", None, None, head if has_head else None, [body] if has_head else [p], titles, ctx
         )
         if at_start and i == 0 and not has_head:
             piece.flags.append("fragment_start")
@@ -205,11 +221,13 @@ def _paragraph_pieces(
     return pieces, trailing_title
 
 
-def pieces_of_line(text: str) -> list[Piece]:
+def pieces_of_line(text: str, outer_title: str | None = None, outer_context: str | None = None) -> list[Piece]:
+    """Pieces of one line; ``outer_title`` / ``outer_context`` come from a heading printed on a
+    line of its own above (``下一步工作要求:``), which encloses this line until a new chapter."""
     markers = find_markers(text)
     pieces: list[Piece] = []
-    chapter: str | None = None
-    context: str | None = None
+    chapter: str | None = outer_title
+    context: str | None = outer_context
     group_title: str | None = None
     lead_title: str | None = None
     owner: Piece | None = None  # the item that takes enclosed points into its body
@@ -226,7 +244,7 @@ def pieces_of_line(text: str) -> list[Piece]:
 
     lead = text[: markers[0].start] if markers else text
     if lead.strip():
-        ps, lead_title = _paragraph_pieces(lead, [], None, at_start=True)
+        ps, lead_title = _paragraph_pieces(lead, titles(), context, at_start=True)
         pieces.extend(ps)
         declare(lead_title)
     for i, mk in enumerate(markers):
@@ -338,40 +356,168 @@ def _is_row_line(pieces: list[Piece]) -> bool:
     return any(p.context in ("progress", None) and (p.kind == "item" or p.heading) for p in pieces)
 
 
+# --- page chrome and heading lines --------------------------------------------------------------
+_SENT_PUNCT = re.compile(r"[。,,;;!?!?]")
+_BULLET = re.compile(r"^\s*[•·▪●◦■□◆]\s*")
+_BREADCRUMB = re.compile(r"所在的?位置|>.*>|》.*》.*》")
+_MAX_NAV = 8  # a navigation entry ('政务公开', '部  门') is a few characters
+_MAX_TITLE = 60
+
+
+def _starts_with_marker(text: str) -> bool:
+    mk = find_markers(text)
+    return bool(mk) and mk[0].start == 0
+
+
+def _is_link_bar(text: str) -> bool:
+    """'中国政府网 | 重庆市人民政府网 | …' or '索 引 号 | 1137…/2021-00445 | 公开方式 | 主动公开 |'."""
+    cells = [c.strip() for c in text.split("|")]
+    filled = [c for c in cells if c]
+    return len(cells) >= 3 and bool(filled) and all(len(c) <= 40 and not _SENT_PUNCT.search(c) for c in filled)
+
+
+def line_kind(text: str, body_started: bool) -> str | None:
+    """Furniture kind of a narrative line that carries no work item, or None.
+
+    Before the first paragraph, short lines without sentence punctuation are the site's
+    navigation and the bulletin's titles; a bulleted line is a metadata list entry."""
+    from ingestion.furniture import is_page_chrome
+    from ingestion.layouts._cells_tokens import is_attachment_label
+
+    t = text.strip()
+    squashed = re.sub(r"\s+", "", t)
+    if len(t) <= 100 and (is_page_chrome(t) or is_page_chrome(squashed) or _BREADCRUMB.search(t) or _is_link_bar(t)):
+        return "metadata"
+    if _BULLET.match(t) and len(t) <= _MAX_TITLE:
+        return "metadata"
+    if _starts_with_marker(t) or _SENT_PUNCT.search(t):
+        return None
+    if is_attachment_label(t) or re.search(r"附件[::]?$", t):
+        return "title"
+    if t.endswith((":", ":")):
+        return "section_heading"
+    if len(re.sub(r"\s+", "", t)) <= _MAX_NAV and not body_started:
+        return "metadata"
+    if len(t) <= _MAX_TITLE:
+        return "title"
+    return None
+
+
+def heading_only(pieces: list[Piece]) -> str | None:
+    """The title when a line is only a heading ('一、主要指标任务完成情况', '(二)…情况')."""
+    if len(pieces) == 1 and pieces[0].kind == "paragraph" and not any(b for b in pieces[0].body):
+        return pieces[0].heading
+    if len(pieces) == 1 and pieces[0].kind == "item" and not pieces[0].body and pieces[0].level in ("chapter", "group"):
+        return pieces[0].heading
+    return None
+
+
+def _rows_of_line(pieces: list[Piece], fragment: int, n: int, before: int, outer_status: str | None) -> list[TaskRow]:
+    """The rows of one line's pieces; ``outer_status``: a list heading's status word."""
+    seqs = assign_seq(pieces)
+    out: list[TaskRow] = []
+    for p in pieces:
+        row = TaskRow(
+            table_no=fragment,
+            row_no=before + len(out) + 1,
+            task_seq=seqs.get(id(p)),
+            sub_seq=1,
+            line_start=n,
+            line_end=n,
+            category=" / ".join(p.titles) or None,
+            task_text=p.heading or None,
+            flags=_flags(p),
+        )
+        body = "\n".join(b for b in p.body if b) or None
+        if p.context in ("plan", "problem"):
+            row.remark = body  # not progress: kept, but out of progress_text
+        else:
+            row.progress_text = body
+        if p.kind == "item" and row.task_seq is None and p.context in ("progress", None):
+            row.flags.append("seq_not_clean")
+        if outer_status and p.kind == "item":
+            row.status_reported = outer_status  # the list's own word for every item in it
+            row.flags.append("status_from_heading")
+        out.append(row)
+    return out
+
+
 def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
+    from ingestion.layouts.run_together import PROGRESS_OPENING
+    from ingestion.layouts.totals import list_status_word
+
     ledger = LineLedger(lines)
     rows: list[TaskRow] = []
     fragment = 0
+    body_started = False
+    # A heading printed on a line of its own encloses the lines below it: its title is their
+    # category, its words their context (plan / problem), a count of a status in it
+    # ('17项未达序时的目标任务分别为:') the status of every item listed under it.
+    chapter: str | None = None
+    group: str | None = None
+    outer_context: str | None = None
+    outer_status: str | None = None
+    pending: tuple[int, str] | None = None  # a heading line whose paragraph may follow
+
+    def outer_title() -> str | None:
+        return " / ".join(t for t in (chapter, group) if t) or None
+
+    def close_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            ledger.add_furniture(pending[0], "section_heading")
+            pending = None
+
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        text = line.strip()
+        kind = line_kind(text, body_started)
+        if kind in ("metadata", "title"):
+            close_pending()
+            ledger.add_furniture(n, kind)
+            continue
+        pieces = [] if kind else pieces_of_line(text, outer_title(), outer_context)
+        title = re.sub(r"[::]+$", "", text) if kind == "section_heading" else heading_only(pieces)
+        marker = find_markers(text)[:1]
+        if title is not None and marker and marker[0].start == 0 and marker[0].level in ("chapter", "group"):
+            title = re.sub(r"[::]+$", "", text[marker[0].end :].strip())  # the whole heading, as printed
+        opens_progress = bool(PROGRESS_OPENING.match(text))
+        if pending is not None and title is not None and opens_progress:
+            title = None  # '已开工6个。' under '完成老旧小区改造10个。': the progress, not a heading
+        if title is not None:
+            close_pending()
+            if marker and marker[0].start == 0 and marker[0].level == "chapter":
+                chapter, group = title, None
+            else:
+                group = title
+            outer_context = chapter_kind(title) or chapter_kind(chapter or "")
+            outer_status = list_status_word(title, spec.status_words)
+            pending = (n, title)
+            continue
+        body_started = True
         fragment += 1
-        pieces = pieces_of_line(line.strip())
+        own_plan = any(p.context in ("plan", "problem") for p in pieces)
+        if ((not _is_row_line(pieces) or opens_progress) and pending is not None and not own_plan
+                and outer_context in ("progress", None)):
+            # a heading line, then its paragraph: the heading names the work, the paragraph is
+            # its progress
+            start, head = pending
+            pending = None
+            rows.append(TaskRow(
+                table_no=fragment, row_no=1, task_seq=None, sub_seq=1, line_start=start, line_end=n,
+                category=chapter if group else None, task_text=head, progress_text=text,
+                flags=[*_flags(Piece("paragraph", None, None, head, [text], [], outer_context)), "heading_and_paragraph"],
+            ))
+            ledger.row(range(start, n + 1))
+            continue
+        close_pending()
         if not _is_row_line(pieces):
             ledger.add_quarantine(n, _quarantine_reason(pieces))
             continue
-        seqs = assign_seq(pieces)
-        for p in pieces:
-            row = TaskRow(
-                table_no=fragment,
-                row_no=sum(1 for r in rows if r.table_no == fragment) + 1,
-                task_seq=seqs.get(id(p)),
-                sub_seq=1,
-                line_start=n,
-                line_end=n,
-                category=" / ".join(p.titles) or None,
-                task_text=p.heading or None,
-                flags=_flags(p),
-            )
-            body = "\n".join(b for b in p.body if b) or None
-            if p.context in ("plan", "problem"):
-                row.remark = body  # not progress: kept, but out of progress_text
-            else:
-                row.progress_text = body
-            if p.kind == "item" and row.task_seq is None and p.context in ("progress", None):
-                row.flags.append("seq_not_clean")
-            rows.append(row)
+        rows.extend(_rows_of_line(pieces, fragment, n, len([r for r in rows if r.table_no == fragment]), outer_status))
         ledger.row([n])
+    close_pending()
     issues = [
         SourceIssue(
             "narrative_only",
@@ -382,9 +528,16 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
     return ParseResult.from_ledger("narrative", ledger, rows, issues=issues)
 
 
-def looks_narrative(nonblank: list[str]) -> bool:
-    """Detection: most lines are long paragraphs (over 150 characters)."""
-    return sum(1 for ln in nonblank if len(ln) > 150) / len(nonblank) > 0.5
+def looks_narrative(nonblank: list[str], overrides: dict[str, str] | None = None) -> bool:
+    """Detection: prose. Most lines are long paragraphs (over 150 characters); or most of the text
+    is in paragraphs over 80 characters (a page whose navigation and metadata are many short lines
+    around a few paragraphs); or at least three lines, and half of them, are sentences."""
+    if sum(1 for ln in nonblank if len(ln) > 150) / len(nonblank) > 0.5:
+        return True
+    if sum(len(ln) for ln in nonblank if len(ln) > 80) / sum(len(ln) for ln in nonblank) > 0.5:
+        return True
+    sentences = sum(1 for ln in nonblank if re.search(r"[。;;::!?!?]", ln))
+    return sentences >= 3 and sentences / len(nonblank) >= 0.5
 
 
 LAYOUTS = [

@@ -14,7 +14,8 @@ What the format really is (read from the seed, not assumed):
   row of its own (one text cell plus padding).
 * Lines before the first '|' are the title.
 
-Knobs (``spec.options``): ``empty_cells_inherit`` (default false here - see above);
+Knobs (``spec.options``): ``header_line`` (the header is the cells from that line on, whether
+or not their names are known; give their roles in ``columns:``); ``empty_cells_inherit`` (default false here - see above);
 ``delimiter`` (default '|', or a tab when no line has a '|': the same layout reads tab-separated
 text); ``cells_end_with_delimiter`` (default: detected - true when most delimited lines end with
 the delimiter, as in the seed; false for row-per-line text like ``1\t任务\t区发改委\t进展``, where
@@ -25,6 +26,7 @@ section heading, or quarantine with a reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -112,9 +114,29 @@ def tokenize(lines: list[str], first: int, delim: str = "|") -> tuple[list[Cell]
     return cells, pending_start
 
 
-def _header(cells: list[Cell], overrides: dict[str, str]) -> int:
+def _header_at(cells: list[Cell], line: int) -> int:
+    """``options.header_line``: the header is the cells from that line on, recognised or not: the
+    cells of that line, and for a one-cell-a-line export the short cells after it up to the first
+    序号."""
+    start = next((k for k, c in enumerate(cells) if c.line_start >= line and not c.empty), None)
+    if start is None:
+        raise LayoutError(f"options.header_line {line}: no cells on or after that line", layout="pipe")
+    i = start
+    while i < len(cells) and not cells[i].empty:
+        c = cells[i]
+        if c.line_start != cells[start].line_start and (
+            parse_seq(c.text) is not None or len(columns.normalise_header(c.text)) > columns.MAX_HEADER_LEN
+        ):
+            break
+        i += 1
+    return i
+
+
+def _header(cells: list[Cell], overrides: dict[str, str], header_line: int | None = None) -> int:
     """Index one past the header: the leading run of recognised header cells (empty cells before
     it are skipped)."""
+    if header_line:
+        return _header_at(cells, header_line)
     i = 0
     while i < len(cells) and cells[i].empty:
         i += 1
@@ -137,6 +159,58 @@ def _header(cells: list[Cell], overrides: dict[str, str]) -> int:
     return i
 
 
+def _sub_header(cells: list[Cell], end: int, overrides: dict[str, str]) -> tuple[int, int] | None:
+    """A second header row right after the header (a two-level header: 进展情况 over 至8月10日进展 |
+    最新进展, 承办单位 over 主办 | 协办): (first, one past the last) index of its cells. Its cells are
+    short, at least one is a known header name, none is a 序号, and a 序号 follows them."""
+    i = end
+    while i < len(cells) and cells[i].empty:
+        i += 1
+    start = i
+    while i < len(cells) and (cells[i].empty or parse_seq(cells[i].text) is None):
+        c = cells[i]
+        if not c.empty and (len(columns.normalise_header(c.text)) > columns.MAX_HEADER_LEN
+                            or _SENTENCE_PUNCT.search(c.text)):
+            return None
+        i += 1
+    sub = [c for c in cells[start:i] if not c.empty]
+    if len(sub) < 2 or i >= len(cells) or not any(columns.is_header_cell(c.text, overrides) for c in sub):
+        return None
+    # every cell a header name, or a word too short to be data ('主办'); '区发改委' is data
+    if not all(columns.is_header_cell(c.text, overrides) or len(columns.normalise_header(c.text)) <= 3 for c in sub):
+        return None
+    return start, i
+
+
+_SENTENCE_PUNCT = re.compile(r"[。,,;;!?!?]")
+_UNIT_ROLES = ("lead_units", "cooperating_units")
+
+
+def two_level_header(top: list[str], sub: list[str], overrides: dict[str, str]) -> tuple[list[str], list[str | None]]:
+    """Leaf columns of a two-level header printed as two rows of text (no colspans to read).
+
+    The sub-row's cells belong to the rightmost cells of the top row, two to a group (a group
+    with one child would not be printed as one); a leaf's role is the YAML's for its name, else
+    the rules' for its name, else its group's. Under a unit group (承办单位) the first child is
+    the lead unit, the others cooperating units."""
+    groups = min(len(sub) // 2, len(top))
+    keep = top[: len(top) - groups]
+    names = list(keep)
+    roles = [columns.role_for_header(c, overrides) for c in keep]
+    for g in range(groups):
+        parent = top[len(top) - groups + g]
+        children = sub[2 * g : 2 * g + 2] if g < groups - 1 else sub[2 * g :]
+        prole = columns.role_for_header(parent, overrides)
+        for k, child in enumerate(children):
+            names.append(child)
+            named = columns.named_in(child, overrides)
+            role = columns.role_for_header(child, overrides) if named else None
+            if role is None and prole in _UNIT_ROLES:
+                role = "lead_units" if k == 0 else "cooperating_units"
+            roles.append(role or columns.role_for_header(child, overrides) or prole)
+    return names, roles
+
+
 def _is_heading_row(cells: list[Cell], i: int, width: int) -> bool:
     """A '(一)…' cell followed by width-1 empty cells is a full-width heading row."""
     if not SECTION_HEADING.match(cells[i].text):
@@ -147,7 +221,7 @@ def _is_heading_row(cells: list[Cell], i: int, width: int) -> bool:
     return j - i - 1 >= width - 1
 
 
-def group_rows(cells: list[Cell], width: int, seq_first: bool = True) -> list[list[Cell]]:
+def group_rows(cells: list[Cell], width: int, seq_first: bool = True, line_rows: bool = False) -> list[list[Cell]]:
     """Split the cells after the header into printed rows.
 
     A new row starts at a cell that follows a complete row (width cells counted with padding),
@@ -164,6 +238,8 @@ def group_rows(cells: list[Cell], width: int, seq_first: bool = True) -> list[li
             continue
         seq = parse_seq(cell.text)
         complete = cur is None or id(cur) in heading or len(cur) >= width
+        if line_rows and cur is not None and cell.line_start > cur[-1].line_end:
+            complete = True  # one printed row a line: a new line is a new row, whatever its width
         # the next 序号 starts a row only where the 序号 column is the first one
         next_seq = seq_first and seq is not None and (last_seq is None or seq == last_seq + 1)
         is_heading = (
@@ -205,18 +281,46 @@ def parse(lines: list[str], spec: SourceSpec) -> ParseResult:
 
     if terminated:
         cells, dangling = tokenize(lines, first, delim)
+        if dangling is not None:
+            # the file ends inside a cell (an excerpt, a page cut off): that text is the last
+            # cell of the last row, which finishing.flag_cut_last_row marks truncated_row
+            tail = [ln.strip() for ln in lines[dangling - 1 :] if ln.strip()]
+            last_piece = lines[dangling - 1].split(delim)[-1].strip()
+            tail[0] = last_piece
+            cells.append(Cell("\n".join(tail), dangling, len(lines)))
+            dangling = None
     else:
         cells, dangling = tokenize_rows(lines, first, delim), None
-    end = _header(cells, spec.columns)
+    header_line = spec.options.get("header_line")
+    end = _header(cells, spec.columns, int(header_line) if header_line else None)
     head = cells[:end]
     head = [c for c in head if not c.empty]
+    # a header printed on one line: the table prints one row a line
+    line_rows = len(head) >= 3 and len({c.line_start for c in head}) == 1
+    given_roles: list[str | None] | None = None
+    sub = _sub_header(cells, end, spec.columns) if not header_line else None
+    if sub is not None:
+        sub_cells = [c for c in cells[sub[0] : sub[1]] if not c.empty]
+        names, given_roles = two_level_header([c.text for c in head], [c.text for c in sub_cells], spec.columns)
+        span_end = sub_cells[-1].line_end
+        head = [Cell(n, head[0].line_start, span_end) for n in names]
+        end = sub[1]
+    if header_line:  # cells before the named header line are the title
+        first_head = head[0].line_start
+        for c in cells[: cells.index(head[0])]:
+            for n in range(c.line_start, c.line_end + 1):
+                if n < first_head and lines[n - 1].strip() and not ledger.claimed(n):
+                    ledger.add_furniture(n, "title")
     grid = [GridRow([c.text for c in head], head[0].line_start, head[-1].line_end)]
     seq_first = columns.role_for_header(head[0].text, spec.columns) == "seq"
     grid += [
-        to_grid_row(g) for g in group_rows(cells[end:], len(head), seq_first) if any(not c.empty for c in g)
+        to_grid_row(g) for g in group_rows(cells[end:], len(head), seq_first, line_rows)
+        if any(not c.empty for c in g)
     ]
 
-    rows, headers = rows_from_grid(grid, spec, ledger, empty_inherits=False)
+    rows, headers = rows_from_grid(
+        grid, spec, ledger, empty_inherits=False, header_given=given_roles or bool(header_line)
+    )
     if dangling is not None:
         for n in range(dangling, len(lines) + 1):
             if lines[n - 1].strip() and not ledger.claimed(n):
@@ -228,12 +332,12 @@ def _share(nonblank: list[str], hit) -> float:
     return sum(1 for ln in nonblank if hit(ln)) / len(nonblank)
 
 
-def looks_piped(nonblank: list[str]) -> bool:
+def looks_piped(nonblank: list[str], overrides: dict[str, str] | None = None) -> bool:
     """Detection: more than 30% of the lines start or end with '|'."""
     return _share(nonblank, lambda ln: ln.endswith("|") or ln.startswith("|")) > 0.3
 
 
-def looks_tabbed(nonblank: list[str]) -> bool:
+def looks_tabbed(nonblank: list[str], overrides: dict[str, str] | None = None) -> bool:
     """Detection: more than 30% of the lines hold a tab."""
     return _share(nonblank, lambda ln: "\t" in ln) > 0.3
 

@@ -22,6 +22,7 @@ parsed_long as (
 )
 
 select
+    -- the value too: one sentence can state the same metric twice ('119项…和39项…均按进度推进')
     md5(
         st.source_id
         || '|'
@@ -30,6 +31,8 @@ select
         || st.metric
         || '|'
         || coalesce(st.line_no::varchar, '')
+        || '|'
+        || st.value::varchar
     ) as reconciliation_key,
     st.source_id,
     st.table_no,
