@@ -18,7 +18,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements.lock
+	@# opencc (official) replaced opencc-python-reimplemented; both install the module `opencc`.
+	-$(BIN)/uv pip uninstall -q -p $(BIN)/python opencc-python-reimplemented 2>/dev/null
+	$(BIN)/uv pip install -q -p $(BIN)/python --reinstall-package opencc -r requirements.lock
 	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
 	touch $@
 
