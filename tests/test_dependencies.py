@@ -18,6 +18,8 @@ NOT_IMPORTED = {
     "setuptools": "cpca imports pkg_resources (setuptools < 82)",
     "pytest": "the test runner",
     "ruff": "the linter (make lint)",
+    "mypy": "the type checker (make lint)",
+    "types-pyyaml": "PyYAML's type stubs for mypy",
     "rapidfuzz": "task matching (ingestion/tasks, issue #11)",
 }
 
