@@ -26,6 +26,23 @@ def _rows(db, source_id: str) -> int:
         con.close()
 
 
+def _unload(wh, source_id: str) -> None:
+    """The state an analyst is in before a source is (re)loaded: neither the raw layer, the marts
+    nor the published copy have it (its rows deleted from every mart that carries source_id)."""
+    from ingestion.load import remove_source, writer
+    from orchestration.defs.publish.assets import publish_warehouse
+
+    remove_source(wh.db, source_id)
+    with writer(wh.db) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.columns where table_schema = 'mart' "
+            "and column_name = 'source_id'").fetchall()]
+        for t in tables:
+            con.execute(f'delete from mart."{t}" where source_id = ?', [source_id])
+    publish_warehouse(wh.db, wh.published, wh.export)
+    assert _rows(wh.published, source_id) == 0
+
+
 def _tick(defs, instance, cursor=None):
     """One evaluation of every automation condition, as the default automation condition sensor
     does it, and the run requests the sensor would launch from it."""
@@ -40,18 +57,13 @@ def _tick(defs, instance, cursor=None):
 def test_materialising_one_partition_refreshes_marts_checks_and_published_copy(seed_warehouse, dbt_manifest, tmp_path):
     from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, define_asset_job
 
-    from ingestion.load import remove_source
     from orchestration.definitions import INGEST_JOB, build_definitions
-    from orchestration.defs.publish.assets import PUBLISHED_KEY, publish_warehouse
+    from orchestration.defs.publish.assets import PUBLISHED_KEY
 
     t0 = time.monotonic()
     wh = seed_warehouse.copy_to(tmp_path / "wh")
     source_id = "xiangshan_2024q4"
-    # The state an analyst is in when a source is (re)loaded: the warehouse and the published copy
-    # without it.
-    remove_source(wh.db, source_id)
-    publish_warehouse(wh.db, wh.published, wh.export)
-    assert _rows(wh.published, source_id) == 0
+    _unload(wh, source_id)
 
     defs = build_definitions(warehouse=wh.db, sources=wh.sources)
     graph = defs.resolve_asset_graph()
@@ -151,15 +163,10 @@ def test_dagster_dev_daemon_refreshes_marts_and_published_after_one_partition(se
     import sys
     from pathlib import Path
 
-    from ingestion.load import remove_source
-    from orchestration.defs.publish.assets import publish_warehouse
-
     t0 = time.monotonic()
     wh = seed_warehouse.copy_to(tmp_path / "wh")
     source_id = "xiangshan_2024q4"
-    remove_source(wh.db, source_id)
-    publish_warehouse(wh.db, wh.published, wh.export)
-    assert _rows(wh.published, source_id) == 0
+    _unload(wh, source_id)
 
     port = _free_port()
     log_path = tmp_path / "dagster_dev.log"
