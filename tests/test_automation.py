@@ -72,8 +72,8 @@ def test_owners_and_freshness_on_marts_and_published(orch):
 
 
 def test_a_dbt_models_own_owners_win_over_its_layers():
-    from orchestration.defs.dbt.assets import translator
     from orchestration.defs.automation.policies import OWNERS
+    from orchestration.defs.dbt.assets import translator
 
     props = {"resource_type": "model", "name": "x", "schema": "mart", "meta": {}}
     assert translator.get_owners(props) == OWNERS["mart"]

@@ -20,6 +20,8 @@ NOT_IMPORTED = {
     "ruff": "the linter (make lint)",
     "mypy": "the type checker (make lint)",
     "types-pyyaml": "PyYAML's type stubs for mypy",
+    "sqlfluff": "SQL style of the dbt models (make lint)",
+    "pre-commit": "the git hooks (make hooks)",
     "rapidfuzz": "task matching (ingestion/tasks, issue #11)",
 }
 

@@ -37,13 +37,13 @@ def owners_for(layer: str) -> Sequence[str] | None:
     return OWNERS.get(layer)
 
 
-def _eager_allowing_raw_gaps() -> AutomationCondition:
+def _eager_allowing_raw_gaps(label: str = "eager_allowing_raw_gaps") -> AutomationCondition:
     # A raw_bulletin partition that was never loaded (a source that failed to ingest, a new one
     # not yet materialised) does not hold back the others: the marts are built from what is
     # loaded, as in the headless build.
     return AutomationCondition.eager().replace(
         "any_deps_missing", AutomationCondition.any_deps_missing().ignore(AssetSelection.assets(RAW_ASSET_KEY))
-    )
+    ).with_label(label)
 
 
 def refresh_when_upstream_updates() -> AutomationCondition:
@@ -69,4 +69,4 @@ def check_when_target_updates() -> AutomationCondition:
     raw checks must have one, since an automated run does not materialise raw_bulletin). The
     checks are unpartitioned (the raw ones validate whole tables), so they join the same run as
     the dbt build and, being blocking, stop it before a bad mart is published."""
-    return _eager_allowing_raw_gaps().with_label("check_when_target_updates")
+    return _eager_allowing_raw_gaps("check_when_target_updates")

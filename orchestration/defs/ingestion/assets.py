@@ -13,8 +13,8 @@ from dagster import (
     asset,
 )
 
-from orchestration.defs.automation.policies import owners_for
 from orchestration.constants import RAW_ASSET_KEY, WAREHOUSE_POOL, source_partitions
+from orchestration.defs.automation.policies import owners_for
 from orchestration.resources import RegistryResource, WarehouseResource
 
 

@@ -24,8 +24,8 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.defs.automation.policies import check_when_target_updates
 from orchestration.constants import RAW_ASSET_KEY, WAREHOUSE_POOL
+from orchestration.defs.automation.policies import check_when_target_updates
 from orchestration.resources import WarehouseResource
 
 # GX suite name -> (asset key the check is attached to, description). Mart checks are only
