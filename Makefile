@@ -13,12 +13,14 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
+.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements.lock
+	@# opencc (official) replaced opencc-python-reimplemented; both install the module `opencc`.
+	-$(BIN)/uv pip uninstall -q -p $(BIN)/python opencc-python-reimplemented 2>/dev/null
+	$(BIN)/uv pip install -q -p $(BIN)/python --reinstall-package opencc -r requirements.lock
 	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
 	touch $@
 
@@ -30,11 +32,15 @@ run: $(STAMP)
 
 ## All tests (unit, parsers on the real seeds, dbt, GX checks, Dagster graph and UI).
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not ui"
+
+## The UI keeping itself fresh: one partition materialised, automation refreshes marts and published (minutes).
+test-ui: $(STAMP)
+	$(BIN)/pytest -q -s -m ui
 
 ## Quick tests only (no dbt/Dagster end-to-end build).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow and not ui"
 
 ## The Dagster UI on http://127.0.0.1:3000
 ui: $(STAMP)

@@ -341,7 +341,7 @@ def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d
 def add(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the bulletin file to add"),
     region: str = typer.Option(..., help="jurisdiction, e.g. 安徽省淮北市相山区 or 340603"),
-    period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024 or 2024年上半年"),
+    period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024, 2024年第三季度, 2024年前三季度, 2024年1—11月 or 二〇二四年上半年"),
     source_id: str | None = typer.Option(None, "--id", help="registry id (default from region+period)"),
     layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
     columns_opt: str | None = typer.Option(None, "--columns", help="header roles, e.g. '内容与要求=task,进展情况=progress'"),

@@ -6,7 +6,9 @@ selects what the load wrote (``raw.sources.period_*``, ``elapsed_share``) instea
 Kinds (the four ``Period`` fields): ``quarter`` (``2024-Q3``), ``half`` (``2024-H1``), ``month``
 (``2024-M11``: cumulative from January to November) and ``annual`` (``2024``). Bulletins report
 cumulatively from January, so the elapsed share is end month / 12 for every kind (Q2 and H1 both
-0.5). A quarter's or half's *span* is its own months; a month label's span starts in January.
+0.5). A quarter's or half's *span* is its own months; a month label's span starts in January, so
+a printed cumulative range is a month label: 1-11月 is ``2024-M11``, 前三季度 (Q1-Q3) ``2024-M09``,
+and 1-2月 (a first-quarter bulletin whose figures run to February) ``2024-M02``.
 
 To read another printed form, add a ``(regex, builder)`` to ``PRINTED_FORMS``; the builder returns
 the ``Period`` fields (``{"year": 2024, "quarter": 3}``) and a test in tests/test_periods.py.
@@ -20,6 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cn2an
+
 # kind -> (label code, months per period, whether the label counts from January)
 KINDS: dict[str, tuple[str, int, bool]] = {
     "quarter": ("Q", 3, False),
@@ -30,44 +34,62 @@ KINDS: dict[str, tuple[str, int, bool]] = {
 # What a label looks like ('2024', '2024-Q4', '2024-H1', '2024-M03'); GX checks labels with it.
 LABEL_RE = r"^\d{4}(?:-(?:Q[1-4]|H[12]|M(?:0[1-9]|1[0-2])))?$"
 
-_CN_QUARTER = "一二三四"
-
-
-_CN_DIGITS = "〇一二三四五六七八九"
-_YEAR = r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})"  # 2024 or 二〇二四
-
 
 def _year(m: re.Match) -> int:
-    y = m["year"].replace("零", "〇")
-    return int(y) if y.isdigit() and y.isascii() else int("".join(str(_CN_DIGITS.index(c)) for c in y))
+    return int(m["year"])
 
+
+def _month(n: int) -> int:
+    if not 1 <= n <= 12:
+        raise ValueError(f"month {n} is not 1-12")
+    return n
+
+
+# Between the first and the last month of a cumulative range: 1-11月, 1—11月, 1–11月, 1－11月,
+# 1~11月, 1至11月, 1到11月 (Chinese numerals such as 一至十一月 are read by cn2an first).
+_RANGE = r"[-—–－~～至到]{1,2}"
 
 Fields = dict[str, int | bool]
-# The printed forms of a period, tried in order (spaces removed first).
+# The printed forms of a period, tried in order, on the text with spaces removed and Chinese
+# numerals written in digits (``_digits``: 二〇二四年第三季度 -> 2024年第3季度).
 PRINTED_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match], Fields]]] = [
     (re.compile(r"^(?P<year>\d{4})-?Q(?P<n>[1-4])$", re.IGNORECASE), lambda m: {"year": _year(m), "quarter": int(m["n"])}),
     (re.compile(r"^(?P<year>\d{4})-?H(?P<n>[12])$", re.IGNORECASE), lambda m: {"year": _year(m), "half": int(m["n"])}),
-    (re.compile(r"^(?P<year>\d{4})-?M(?P<n>\d{1,2})$", re.IGNORECASE), lambda m: {"year": _year(m), "month": int(m["n"])}),
+    (re.compile(r"^(?P<year>\d{4})-?M(?P<n>\d{1,2})$", re.IGNORECASE), lambda m: {"year": _year(m), "month": _month(int(m["n"]))}),
     (re.compile(r"^(?P<year>\d{4})$"), lambda m: {"year": _year(m), "annual": True}),
-    # '四季度', '第三季度', '前三季度' (cumulative to the end of Q3: reported as Q3)
-    (re.compile(rf"^{_YEAR}年?(?:第|前)?(?P<n>[一二三四1-4])季度$"),
-     lambda m: {"year": _year(m), "quarter": _CN_QUARTER.find(m["n"]) + 1 or int(m["n"])}),
-    (re.compile(rf"^{_YEAR}年?(?P<n>上|下)半年$"), lambda m: {"year": _year(m), "half": 1 if m["n"] == "上" else 2}),
-    # '1-11月', '1—11月', '1至11月', '11月份', '8月'
-    (re.compile(rf"^{_YEAR}年?(?:1[-—–~～至到])?(?P<n>\d{{1,2}})月份?$"), lambda m: {"year": _year(m), "month": int(m["n"])}),
-    (re.compile(rf"^{_YEAR}年?(?:全年|年度)?$"), lambda m: {"year": _year(m), "annual": True}),
+    # 2024年三季度, 2024年第三季度
+    (re.compile(r"^(?P<year>\d{4})年?第?(?P<n>[1-4])季度$"), lambda m: {"year": _year(m), "quarter": int(m["n"])}),
+    # 前三季度 / 前两季度: cumulative from January, i.e. a month label (前三季度 = 1-9月 = M09)
+    (re.compile(r"^(?P<year>\d{4})年?前(?P<n>[23两])(?:个)?季度$"),
+     lambda m: {"year": _year(m), "month": 3 * (2 if m["n"] == "两" else int(m["n"]))}),
+    (re.compile(r"^(?P<year>\d{4})年?(?P<n>上|下)半年度?$"), lambda m: {"year": _year(m), "half": 1 if m["n"] == "上" else 2}),
+    # 2024年11月, 2024年1-11月 (and the other range marks); 1-2月: a Q1 bulletin whose figures run to February
+    (re.compile(rf"^(?P<year>\d{{4}})年?(?:1{_RANGE})?(?P<n>\d{{1,2}})月份?$"), lambda m: {"year": _year(m), "month": _month(int(m["n"]))}),
+    (re.compile(r"^(?P<year>\d{4})年?(?:全年|年度)?$"), lambda m: {"year": _year(m), "annual": True}),
 ]
+
+
+def _digits(text: str) -> str:
+    """Chinese numerals as digits (cn2an): 二〇二四年 -> 2024年, 第三季度 -> 第3季度, 一至十一月 -> 1至11月."""
+    try:
+        return str(cn2an.transform(text, "cn2an"))
+    except (ValueError, KeyError, IndexError):  # a malformed numeral: the forms below decide
+        return text
 
 
 def parse_printed(text: str) -> Fields:
     """The ``Period`` fields of a printed period: '2024-Q4', '2024-H1', '2024-M11', '2024',
-    '2024年四季度', '2024年上半年', '2024年1-11月'. ValueError when no form matches."""
-    t = text.strip().replace(" ", "")
+    '2024年四季度', '2024年第三季度', '2024年前三季度', '2024年上半年', '二〇二四年上半年',
+    '2024年1-11月' (or 1—11月, 1至11月). ValueError when no form matches."""
+    t = _digits(re.sub(r"\s+", "", text))
     for pattern, build in PRINTED_FORMS:
         m = pattern.match(t)
         if m:
             return build(m)
-    raise ValueError(f"period {text!r} not understood; use e.g. 2024-Q4, 2024-H1, 2024-M11 or 2024")
+    raise ValueError(
+        f"period {text!r} not understood; use e.g. 2024-Q4, 2024-H1, 2024-M11, 2024, "
+        "2024年第三季度, 2024年前三季度, 2024年上半年 or 2024年1-11月"
+    )
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from orchestration.constants import RAW_ASSET_KEY
+from orchestration.defs.automation import definitions as automation_defs
 from orchestration.defs.dbt import definitions as dbt_defs
 from orchestration.defs.ingestion import definitions as ingestion_defs
 from orchestration.defs.publish import definitions as publish_defs
@@ -80,7 +81,7 @@ def build_definitions(warehouse: str | Path | None = None, sources: str | Path |
         executor=in_process_executor,
     )
     return Definitions.merge(
-        ingestion_defs.defs(), dbt_defs.defs(), quality_defs.defs(), publish_defs.defs(), shared
+        ingestion_defs.defs(), dbt_defs.defs(), quality_defs.defs(), publish_defs.defs(), automation_defs.defs(), shared
     )
 
 

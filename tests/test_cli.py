@@ -2,6 +2,7 @@
 
 import shutil
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -226,3 +227,23 @@ def test_preview_suggests_options_the_shape_calls_for(tmp_path):
     res = runner.invoke(app, ["preview", str(f)])
     out = " ".join(res.output.split())
     assert "comment_prefix" in out and "3 task(s) are named in lists in the prose (lines 2)" in out
+
+
+@pytest.mark.parametrize(
+    "printed,folder,period",
+    [
+        ("2024年第三季度", "r340602_2024q3", {"year": 2024, "quarter": 3}),
+        ("2024年前三季度", "r340602_2024m09", {"year": 2024, "month": 9}),
+        ("二〇二四年上半年", "r340602_2024h1", {"year": 2024, "half": 1}),
+        ("2024年1—11月", "r340602_2024m11", {"year": 2024, "month": 11}),
+    ],
+)
+def test_add_takes_the_period_as_printed(tmp_path, printed, folder, period):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    f = tmp_path / "b.txt"
+    f.write_text(NEW_CITY, encoding="utf-8")
+    res = runner.invoke(app, ["add", str(f), "--region", "安徽省淮北市杜集区", "--period", printed, "--sources", str(sources)])
+    assert res.exit_code == 0, res.output
+    spec = yaml.safe_load((sources / folder / "source.yaml").read_text(encoding="utf-8"))
+    assert spec["period"] == period

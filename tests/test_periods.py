@@ -26,14 +26,23 @@ from ingestion.registry import Period
         ("2024年 5月", {"year": 2024, "month": 5}),
         ("2024", {"year": 2024, "annual": True}),
         ("2024年全年", {"year": 2024, "annual": True}),
-        # printed forms the real bulletins use (issue #12)
-        ("2021年前三季度", {"year": 2021, "quarter": 3}),
-        ("2021年第三季度", {"year": 2021, "quarter": 3}),
-        ("2020年1—11月", {"year": 2020, "month": 11}),
-        ("2020年1至11月", {"year": 2020, "month": 11}),
+        # as printed in official bulletins
+        ("2024年第三季度", {"year": 2024, "quarter": 3}),
+        ("2024年第一季度", {"year": 2024, "quarter": 1}),
+        ("2024年前三季度", {"year": 2024, "month": 9}),  # cumulative Q1-Q3 = January to September
+        ("2024年前两季度", {"year": 2024, "month": 6}),
+        ("2024年1—11月", {"year": 2024, "month": 11}),  # em dash
+        ("2024年1–11月", {"year": 2024, "month": 11}),  # en dash
+        ("2024年1－11月份", {"year": 2024, "month": 11}),  # full-width hyphen, 月份
+        ("2024年1至11月", {"year": 2024, "month": 11}),
+        ("2024年1~11月", {"year": 2024, "month": 11}),
+        ("2024年1-2月", {"year": 2024, "month": 2}),  # a Q1 bulletin whose figures run to February
+        ("二〇二四年上半年", {"year": 2024, "half": 1}),  # Chinese numerals (cn2an)
+        ("二零二四年第四季度", {"year": 2024, "quarter": 4}),
+        ("2024年一至十一月", {"year": 2024, "month": 11}),
+        ("二〇二三年", {"year": 2023, "annual": True}),
         ("2020年11月份", {"year": 2020, "month": 11}),
         ("二〇二四年", {"year": 2024, "annual": True}),
-        ("二〇二四年上半年", {"year": 2024, "half": 1}),
     ],
 )
 def test_printed_forms(text, expected):
@@ -43,6 +52,30 @@ def test_printed_forms(text, expected):
 def test_unknown_form_says_what_is_expected():
     with pytest.raises(ValueError, match="2024-Q4"):
         periods.parse_printed("去年")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年7-9月",  # a range not counted from January is not a cumulative period
+        "2024年前一季度",  # 'the previous quarter', not Q1
+        "2024年13月",
+        "2024-M13",
+        "2024年第五季度",
+        "二〇二四年中",
+    ],
+)
+def test_forms_that_are_refused(text):
+    with pytest.raises(ValueError):
+        periods.parse_printed(text)
+
+
+def test_every_printed_form_gives_a_span_with_a_valid_label():
+    for text in ("2024年前三季度", "2024年1—11月", "2024年1-2月", "二〇二四年上半年", "2024年第三季度"):
+        s = periods.span(**periods.parse_printed(text))
+        assert re.match(periods.LABEL_RE, s.label), s.label
+    assert periods.span(**periods.parse_printed("2024年前三季度")).label == "2024-M09"
+    assert periods.span(**periods.parse_printed("2024年1-2月")).elapsed_share == 2 / 12
 
 
 @pytest.mark.parametrize(

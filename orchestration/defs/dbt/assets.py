@@ -5,6 +5,9 @@
   lineage reads ingestion -> staging -> marts.
 * dbt tests become asset checks on their models; ``dbt build`` runs them with the models and
   skips the models downstream of a failing test.
+* Every model refreshes itself when what it reads was updated, seeds when their CSV changed, every
+  test runs with its model (``defs/automation/policies.py``); owners by layer (a model's own
+  ``meta.dagster.owners`` wins); the marts carry a freshness policy.
 * The raw layer has no dbt source tests (its invariants are the DDL's and the GX raw suites', see
   models/staging/_sources.yml). ``enable_source_tests_as_checks`` stays off on purpose: it makes
   the dbt op compute checks on ``raw_bulletin`` itself, and Dagster then no longer makes that op
@@ -14,14 +17,35 @@
 """
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster import (
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSpec,
+    AutomationCondition,
+    apply_freshness_policy,
+)
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.constants import RAW_ASSET_KEY, RAW_SCHEMA, WAREHOUSE_POOL
+from orchestration.defs.automation.policies import (
+    FRESHNESS,
+    check_when_target_updates,
+    owners_for,
+    refresh_when_upstream_updates,
+    reload_when_changed,
+)
 from orchestration.defs.dbt.args import build_args
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.resources import WarehouseResource
@@ -43,6 +67,23 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
             return dbt_resource_props.get("schema") or "dbt"
         return super().get_group_name(dbt_resource_props)
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return reload_when_changed()
+        if dbt_resource_props["resource_type"] in ("model", "snapshot"):
+            return refresh_when_upstream_updates()
+        return super().get_automation_condition(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return super().get_owners(dbt_resource_props) or owners_for(dbt_resource_props.get("schema") or "")
+
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        # Every check carries its own condition (see policies.check_when_target_updates).
+        return spec._replace(automation_condition=check_when_target_updates()) if spec is not None else None
 
 translator = WarehouseDbtTranslator(
     settings=DagsterDbtTranslatorSettings(
@@ -77,7 +118,11 @@ def build_dbt_assets() -> AssetsDefinition:
         """``dbt build --threads 1`` into this run's warehouse: seeds, staging views, mart tables, tests."""
         yield from dbt.cli(build_args(warehouse.db_path), context=context).stream()
 
-    return warehouse_dbt
+    return warehouse_dbt.map_asset_specs(_with_mart_freshness)
+
+
+def _with_mart_freshness(spec: AssetSpec) -> AssetSpec:
+    return apply_freshness_policy(spec, FRESHNESS) if spec.key.path[0] == "mart" else spec
 
 def model_keys(schema: str) -> list[AssetKey]:
     """Asset keys of the dbt models in ``schema`` (e.g. every mart), from the manifest."""

@@ -14,6 +14,7 @@ from dagster import (
 )
 
 from orchestration.constants import RAW_ASSET_KEY, WAREHOUSE_POOL, source_partitions
+from orchestration.defs.automation.policies import owners_for
 from orchestration.resources import RegistryResource, WarehouseResource
 
 
@@ -22,6 +23,7 @@ from orchestration.resources import RegistryResource, WarehouseResource
     partitions_def=source_partitions,
     pool=WAREHOUSE_POOL,
     group_name="ingestion",
+    owners=owners_for("raw"),
     kinds={"python", "duckdb"},
     description=(
         "One registered bulletin parsed into the raw schema (raw.sources, raw.task_rows, raw.furniture, "

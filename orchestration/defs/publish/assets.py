@@ -25,6 +25,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from orchestration.constants import WAREHOUSE_POOL
+from orchestration.defs.automation.policies import FRESHNESS, owners_for, refresh_when_upstream_updates
 from orchestration.defs.dbt.assets import model_keys
 from orchestration.resources import WarehouseResource
 
@@ -110,6 +111,11 @@ def build_publish_asset() -> AssetsDefinition:
         pool=WAREHOUSE_POOL,
         group_name="publish",
         kinds={"duckdb", "parquet"},
+        owners=owners_for("published"),
+        # Republished by automation in the same run as the marts it copies, once their blocking
+        # checks passed (the UI keeps data/published/ current without launching build_warehouse).
+        automation_condition=refresh_when_upstream_updates(),
+        freshness_policy=FRESHNESS,
         description=(
             "Read-only copy of the warehouse (data/published/warehouse.duckdb, atomic swap) and a Parquet "
             "export of every mart table (data/export/). Runs only after the marts and their blocking checks pass."

@@ -25,6 +25,7 @@ from dagster import (
 )
 
 from orchestration.constants import RAW_ASSET_KEY, WAREHOUSE_POOL
+from orchestration.defs.automation.policies import check_when_target_updates
 from orchestration.resources import WarehouseResource
 
 # GX suite name -> (asset key the check is attached to, description). Mart checks are only
@@ -89,7 +90,10 @@ def result_from_outcome(outcome) -> AssetCheckResult:
 
 
 def _make_check(dataset: str, asset_key: AssetKey, description: str) -> AssetChecksDefinition:
+    # Under automation: raw checks (whole tables) run once after any raw_bulletin partition
+    # updated, mart checks with their mart, both in the run that rebuilds the marts.
     @asset_check(
+        automation_condition=check_when_target_updates(),
         asset=asset_key,
         name=f"gx_{dataset}",
         description=description,
