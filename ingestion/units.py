@@ -35,6 +35,7 @@ _BARE_SUFFIXES = frozenset(
 _SUFFIX_TUPLE = tuple(UNIT_SUFFIXES)
 UNIT_PREFIXES = ("区", "市", "县", "省", "各", "镇", "乡", "团", "国网", "中国", "中共")
 
+_SUFFIX_AT = re.compile("|".join(map(re.escape, UNIT_SUFFIXES)))
 _SEPARATORS = re.compile(r"[、,,;;/]+")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _BRACKETS = re.compile(r"[((][^))]*[))]")
@@ -82,23 +83,22 @@ def _split_run(run: str) -> list[str]:
     n = len(run)
     while i < n:
         cut = None
-        for suf in UNIT_SUFFIXES:
-            if run.startswith(suf, i):
-                end = i + len(suf)
-                rest = run[end:]
-                piece = run[start:end]
-                if end == n:
-                    break
-                # cut only if the piece is a plausible name and the rest starts a new unit
-                if (
-                    len(piece) >= 2
-                    and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest)
-                         or (suf in _COMPANY_ENDS and _company_name(rest)))
-                    and not rest.startswith(_TAILS)
-                    and run[end - 1 : end + 1] not in _COMPOUNDS
-                ):
-                    cut = end
-                break
+        # the first of UNIT_SUFFIXES (longest first) printed at i: one regex match (alternatives
+        # are tried in order, the first wins), not a loop over every suffix
+        found = _SUFFIX_AT.match(run, i)
+        if found is not None and found.end() < n:
+            suf, end = found.group(), found.end()
+            rest = run[end:]
+            piece = run[start:end]
+            # cut only if the piece is a plausible name and the rest starts a new unit
+            if (
+                len(piece) >= 2
+                and (rest.startswith(UNIT_PREFIXES) or _standalone_start(rest)
+                     or (suf in _COMPANY_ENDS and _company_name(rest)))
+                and not rest.startswith(_TAILS)
+                and run[end - 1 : end + 1] not in _COMPOUNDS
+            ):
+                cut = end
         if cut is not None:
             out.append(run[start:cut])
             start = cut
