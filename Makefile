@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
+.PHONY: install run rebuild test test-fast test-ui ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ install: $(STAMP)
 ## Build the whole warehouse from data/sources into data/warehouse.duckdb (Dagster, headless).
 run: $(STAMP)
 	$(BIN)/python -m orchestration.build
+
+## Rebuild only what changed since the last build (changed/added sources; no-op when nothing did).
+rebuild: $(STAMP)
+	$(BIN)/python -m orchestration.incremental
 
 ## All tests (unit, parsers on the real seeds, dbt, GX checks, Dagster graph and UI).
 test: $(STAMP)

@@ -169,30 +169,15 @@ _BUILD: _BackgroundBuild | None = None
 _MANIFEST_READY = False
 
 
-def _manifest_is_current(manifest: Path) -> bool:
-    """The manifest is newer than every file dbt parses (a test-session shortcut: it is on the
-    critical path of the seed build; ``python -m orchestration.build`` always re-parses)."""
-    if not manifest.exists():
-        return False
-    built = manifest.stat().st_mtime
-    project = REPO / "dbt_project"
-    skip = {project / "target", project / "logs", project / "dbt_packages"}
-    return all(
-        p.stat().st_mtime <= built
-        for p in project.rglob("*")
-        if p.is_file() and not any(p.is_relative_to(d) for d in skip)
-    )
-
-
 def _prepare_manifest() -> None:
     """``dbt parse`` at most once per session, and only when a dbt file changed since the last
-    parse (the definitions read the manifest when they load)."""
+    parse (``prepare_manifest`` compares the project's fingerprint; the definitions read the
+    manifest when they load)."""
     global _MANIFEST_READY
     if not _MANIFEST_READY:
-        from orchestration.defs.dbt.project import dbt_project, prepare_manifest
+        from orchestration.defs.dbt.project import prepare_manifest
 
-        if not _manifest_is_current(Path(dbt_project().manifest_path)):
-            prepare_manifest()
+        prepare_manifest()
         _MANIFEST_READY = True
 
 
