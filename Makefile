@@ -69,9 +69,11 @@ confusion: $(STAMP)
 agreement: $(STAMP)
 	$(BIN)/bulletins agreement
 
-## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
+## Issue #13's figures in one table: build vs bare Dagster+dbt, parse vs read+split, incremental
+## and no-op rebuilds, queries at 1 M / 10 M rows, 100 / 1,000 / 10,000 sources (~10 min;
+## BENCH_ARGS="--skip-scale --query-rows 1000000" for a shorter run, --help for every flag).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS)
 
 ## Lint: ruff (incl. import order and complexity), mypy ([tool.mypy] files), sqlfluff on the dbt models.
 LINT_PY := ingestion orchestration expectations tests benchmarks

@@ -1,130 +1,101 @@
-"""Benchmark: full build on the seeds split by stage, and parse throughput on a synthetic corpus.
+"""`make bench`: every figure of issue #13 in one table, from one run.
 
-    .venv/bin/python benchmarks/bench_build.py [--corpus-mb 100] [--skip-build]
+    .venv/bin/python benchmarks/bench_build.py [--corpus-mb 30] [--query-rows 1000000,10000000]
+        [--scale 100,1000,10000] [--scale-build 100] [--skip-build] [--skip-queries] [--skip-scale]
 
-Stages (seeds): parse (read + layout parser + derived signals), load (raw schema writes),
-dbt (`dbt build`: models + dbt tests), checks (every Great Expectations suite). The synthetic
-corpus replicates the seed bulletins until it holds at least --corpus-mb MB of text and parses
-every copy with its layout, reporting MB/s, rows/s and peak memory. Targets live here, never in
-timed unit tests.
+* build: seed build vs a bare Dagster+dbt materialize, one-source rebuild vs full rebuild, no-op
+  rebuild, cold dbt parse (benchmarks/_stack.py; each a fresh interpreter, as a user runs it);
+* parse: MB/s on a corpus of the registered bulletins vs the read+split floor (benchmarks/_parse.py);
+* queries: the README's queries and a region/period filter on marts inflated to 1 M and 10 M rows
+  in a temporary DuckDB (benchmarks/_queries.py; needs the build's warehouse, or --warehouse);
+* scale: registry load, definitions load, sensor tick and ingestion at 100 / 1,000 / 10,000
+  synthetic registered sources (benchmarks/_scale.py).
+
+Targets are printed beside the figures; nothing here asserts (timings are not tests). On a shared
+machine the figures move with the load: the table prints the load average at start and end.
+Everything is written under one temporary folder, removed at the end; subprocess logs go to
+``--log`` (default: a file in that folder, kept only when a step fails).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _common import Row  # noqa: E402
 
 
-def bench_stages(db: Path) -> list[tuple[str, float, str]]:
-    from ingestion import load
-    from ingestion.parse import parse_source
-    from ingestion.pipeline import derive, source_meta
-    from ingestion.registry import load_registry
-
-    out = []
-    reg = load_registry()
-    t0 = time.perf_counter()
-    prepared = []
-    for src in reg.sources:
-        parsed = parse_source(src)
-        meta, region_rows, issues = source_meta(src, parsed)
-        parsed.result.issues.extend(issues)
-        prepared.append((src, parsed, meta, region_rows, derive(parsed, src)))
-    t_parse = time.perf_counter() - t0
-    rows = sum(len(p[1].result.rows) for p in prepared)
-    out.append(("parse (5 seeds)", t_parse, f"{rows} rows"))
-
-    t0 = time.perf_counter()
-    for _src, parsed, meta, region_rows, derived in prepared:
-        load.write_source(db, meta, parsed.result, derived=derived, regions=region_rows)
-    out.append(("load raw", time.perf_counter() - t0, f"{len(prepared)} sources"))
-
-    env = {**os.environ, "WAREHOUSE_PATH": str(db)}
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    t0 = time.perf_counter()
-    subprocess.run(
-        [dbt, "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project", "--quiet"],
-        cwd=REPO, env=env, check=True,
-    )
-    out.append(("dbt build", time.perf_counter() - t0, "models + tests"))
-
-    t0 = time.perf_counter()
-    from expectations import runner, suites
-
-    n_ok = n = 0
-    for name in suites.DATASETS:
-        res = runner.validate(name, db)
-        n += 1
-        n_ok += bool(res.success)
-    out.append(("GX checks", time.perf_counter() - t0, f"{n_ok}/{n} suites pass (incl. GX import)"))
-    return out
+def _ints(text: str) -> list[int]:
+    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
-def make_corpus(target_mb: float, folder: Path) -> list[tuple[Path, object]]:
-    """Copies of each seed (round robin) until the corpus holds target_mb MB."""
-    from ingestion.registry import load_registry
-
-    seeds = [(s.file_path, s.spec) for s in load_registry().sources]
-    files: list[tuple[Path, object]] = []
-    total = 0
-    i = 0
-    while total < target_mb * 1024 * 1024:
-        path, spec = seeds[i % len(seeds)]
-        dst = folder / f"{i:05d}_{path.name}"
-        shutil.copyfile(path, dst)
-        files.append((dst, spec))
-        total += dst.stat().st_size
-        i += 1
-    return files
+def _print(rows: list[Row], load: tuple[str, str], seconds: float) -> None:
+    w1 = max(len(r.figure) for r in rows)
+    w2 = max(len(r.value) for r in rows)
+    w3 = max(len(r.target) for r in rows)
+    print(f"\n{'figure':<{w1}}  {'value':>{w2}}  {'target':<{w3}}  detail")
+    print(f"{'-' * w1}  {'-' * w2}  {'-' * w3}  ------")
+    for r in rows:
+        print(f"{r.figure:<{w1}}  {r.value:>{w2}}  {r.target:<{w3}}  {r.detail}")
+    print(f"\nload average (1 min) at start {load[0]}, at end {load[1]}; {os.cpu_count()} cores; bench took {seconds:.0f} s")
 
 
-def bench_throughput(target_mb: float) -> list[tuple[str, float, str]]:
-    from ingestion.parse import parse_file
-
-    with tempfile.TemporaryDirectory(prefix="bw_corpus_") as tmp:
-        files = make_corpus(target_mb, Path(tmp))
-        size = sum(p.stat().st_size for p, _ in files) / 1024 / 1024
-        t0 = time.perf_counter()
-        rows = 0
-        for path, spec in files:
-            rows += len(parse_file(path, spec).result.rows)
-        dt = time.perf_counter() - t0
-    return [
-        (f"parse corpus ({len(files)} files, {size:.1f} MB)", dt,
-         f"{size / dt:.2f} MB/s, {rows / dt:,.0f} rows/s, {rows:,} rows, peak RSS {_rss_mb():.0f} MB"),
-    ]
-
-
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus-mb", type=float, default=100.0)
-    ap.add_argument("--skip-build", action="store_true", help="only the parse throughput")
+    ap.add_argument("--corpus-mb", type=float, default=30.0)
+    ap.add_argument("--query-rows", default="1000000,10000000")
+    ap.add_argument("--scale", default="100,1000,10000")
+    ap.add_argument("--scale-build", type=int, default=100, help="Dagster-build every partition up to this many sources")
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
+    ap.add_argument("--log", type=Path)
     args = ap.parse_args()
-    results = []
-    if not args.skip_build:
-        with tempfile.TemporaryDirectory(prefix="bw_bench_") as tmp:
-            results += bench_stages(Path(tmp) / "bench.duckdb")
-    results += bench_throughput(args.corpus_mb)
-    w = max(len(r[0]) for r in results)
-    print(f"{'stage':<{w}}  {'seconds':>8}  detail")
-    for name, secs, detail in results:
-        print(f"{name:<{w}}  {secs:>8.2f}  {detail}")
+
+    import _parse
+    import _queries
+    import _scale
+    import _stack
+
+    t0 = time.time()
+    load0 = f"{os.getloadavg()[0]:.2f}"
+    results: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bw_bench_") as name:
+        tmp = Path(name)
+        log = args.log or tmp / "bench.log"
+        warehouse = args.warehouse
+        try:
+            if not args.skip_build:
+                stack_rows, built = _stack.rows(tmp, log)
+                results += stack_rows
+                warehouse = warehouse or built
+            results += _parse.rows(tmp, args.corpus_mb)
+            if not args.skip_queries:
+                if warehouse is None:
+                    results.append(Row("queries", "skipped", "", "no warehouse: run without --skip-build or give --warehouse"))
+                else:
+                    results += _queries.rows(warehouse, tmp, _ints(args.query_rows))
+            if not args.skip_scale:
+                results += _scale.rows(tmp, _ints(args.scale), args.scale_build, log)
+        except SystemExit as e:
+            kept = Path(tempfile.gettempdir()) / "bw_bench_failed.log"
+            if log.exists():
+                kept.write_text(log.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
+            print(e, f"\n(log kept in {kept})", file=sys.stderr)
+            return 1
+    _print(results, (load0, f"{os.getloadavg()[0]:.2f}"), time.time() - t0)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -129,7 +129,7 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
     """(what was done, seconds, the build report or None for a no-op)."""
     from orchestration.build import run_build
     from orchestration.defs.dbt.project import dbt_project, manifest_is_current
-    from orchestration.resources import sources_dir, warehouse_path
+    from orchestration.resources import WarehouseResource, sources_dir, warehouse_path
 
     t = time.monotonic()
     wh = warehouse_path()
@@ -137,7 +137,7 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
     recorded = read_state(wh)
     p = plan(current, recorded)
     dbt_current = manifest_is_current(Path(dbt_project().manifest_path))
-    published = wh.parent / "published" / wh.name
+    published = WarehouseResource(path=str(wh)).published_path
     if not p.sources_changed and dbt_current and published.exists():
         return "no-op: no source, ingestion code or dbt file changed", time.monotonic() - t, None
     only = p.to_ingest if (p.to_ingest and dbt_current and recorded) else None

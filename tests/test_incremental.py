@@ -74,3 +74,23 @@ def test_fingerprint_is_over_paths_and_contents():
     assert a != project.fingerprint([("n.sql", b"select 1")], "1.11")
     assert a != project.fingerprint([("m.sql", b"select 2")], "1.11")
     assert a != project.fingerprint([("m.sql", b"select 1")], "1.12")
+
+
+def test_parse_carries_the_builds_vars_so_the_build_reuses_its_partial_parse(tmp_path):
+    from orchestration.defs.dbt.args import build_args, parse_args
+
+    wh = tmp_path / "w.duckdb"
+    assert parse_args() == ["parse", "--quiet"]
+    assert parse_args(wh)[:2] == ["parse", "--quiet"] and parse_args(wh)[2:] == build_args(wh)[3:5]
+
+
+def test_manifest_stamp_names_the_parse_arguments(tmp_path):
+    dbt = tmp_path / "p"
+    (dbt / "target").mkdir(parents=True)
+    (dbt / "dbt_project.yml").write_text("name: p\n")
+    manifest = dbt / "target" / "manifest.json"
+    manifest.write_text("{}")
+    (dbt / "target" / project.FINGERPRINT_FILE).write_text(project.manifest_stamp(dbt, ["parse", "--vars", "a"]))
+    assert project.manifest_is_current(manifest, dbt, ["parse", "--vars", "a"])
+    assert not project.manifest_is_current(manifest, dbt, ["parse", "--vars", "b"])
+    assert project.manifest_is_current(manifest, dbt)  # the project files alone

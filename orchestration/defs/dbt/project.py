@@ -20,7 +20,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.defs.dbt.args import deps_args, parse_args
-from orchestration.resources import REPO_ROOT, dbt_executable
+from orchestration.resources import REPO_ROOT, dbt_executable, warehouse_path
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # What dbt writes or installs itself: not inputs of the manifest.
@@ -53,11 +53,20 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
                        str(dbt_version))
 
 
-def manifest_is_current(manifest: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
-    """The manifest exists and was parsed from the project files as they are now."""
+def manifest_stamp(project_dir: Path, args: list[str]) -> str:
+    """What the manifest is current for: the project's fingerprint and the parse's arguments."""
+    return project_fingerprint(project_dir) + " " + " ".join(args)
+
+
+def manifest_is_current(manifest: Path, project_dir: Path = DBT_PROJECT_DIR, args: list[str] | None = None) -> bool:
+    """The manifest exists and was parsed from the project files as they are now (and, when
+    ``args`` are given, with those ``dbt parse`` arguments)."""
     stamp = Path(manifest).with_name(FINGERPRINT_FILE)
-    return (Path(manifest).exists() and stamp.exists()
-            and stamp.read_text(encoding="utf-8").strip() == project_fingerprint(project_dir))
+    if not (Path(manifest).exists() and stamp.exists()):
+        return False
+    recorded = stamp.read_text(encoding="utf-8").strip()
+    want = manifest_stamp(project_dir, args) if args is not None else project_fingerprint(project_dir)
+    return recorded == want if args is not None else recorded.split(" ", 1)[0] == want
 
 
 @cache
@@ -69,18 +78,20 @@ def dbt_project() -> DbtProject:
 
 def prepare_manifest(force: bool = False) -> Path:
     """``dbt parse``, whatever the environment (the headless build and the tests; under
-    ``dagster dev``, ``prepare_if_dev`` does it), unless the manifest is current (``force``
-    parses anyway). Returns the manifest's path."""
+    ``dagster dev``, ``prepare_if_dev`` does it), unless the manifest is current for the project
+    files and this environment's warehouse (``force`` parses anyway). Returns the manifest's path.
+    The parse carries the warehouse's ``--vars`` so that the build's dbt reuses its partial parse."""
     project = dbt_project()
     manifest = Path(project.manifest_path)
-    if not force and manifest_is_current(manifest, Path(project.project_dir)):
+    args = parse_args(warehouse_path())
+    if not force and manifest_is_current(manifest, Path(project.project_dir), args):
         return manifest
-    stamp = project_fingerprint(Path(project.project_dir))  # before the parse: an edit during it re-parses next time
+    stamp = manifest_stamp(Path(project.project_dir), args)  # before the parse: an edit during it re-parses next time
     # The venv's dbt (dagster-dbt's own preparer runs `dbt` from PATH, which `make` sets for
     # `dagster dev`; a plain `python -m orchestration.build` need not have the venv on PATH).
     dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
     if any((Path(project.project_dir) / f).exists() for f in ("packages.yml", "dependencies.yml")):
         dbt.cli(deps_args(), target_path=project.target_path).wait()
-    dbt.cli(parse_args(), target_path=project.target_path).wait()
+    dbt.cli(args, target_path=project.target_path).wait()
     manifest.with_name(FINGERPRINT_FILE).write_text(stamp + "\n", encoding="utf-8")
     return manifest
