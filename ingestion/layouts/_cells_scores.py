@@ -200,7 +200,8 @@ _ROLE_SCORERS: dict[str, Callable] = {
 class _Line:
     """The classifier answers for one non-empty line, worked out once per row."""
 
-    __slots__ = ("fragment", "numbered", "person", "short", "squeezed", "status", "text", "title", "unit")
+    __slots__ = ("bracket", "fragment", "numbered", "person", "short", "squeezed", "status", "text", "title", "unit",
+                 "wraps_prev")
 
     def __init__(self, text: str, status_words: dict[str, str] | None):
         self.text = text
@@ -212,6 +213,8 @@ class _Line:
         self.title = is_title_like(text)
         self.numbered = numbered_paragraph(text)
         self.squeezed = text.replace(" ", "").replace("\u00a0", "")
+        self.bracket = "(" in self.squeezed or "（" in self.squeezed  # ends_like_unit drops bracketed notes
+        self.wraps_prev = False  # _wraps(previous non-empty line, this one); set by ScoreTable
 
     @property
     def foreign(self) -> bool:  # looks like another column's cell (see _foreign_lines)
@@ -262,7 +265,9 @@ def _units_run(role: str, lines: _Lines, i: int, hi: int) -> list[float]:
     out: list[float] = []
     n_empty = n_body = 0
     total = 0.0
-    joined = ""
+    parts: list[str] = []  # the cell's lines, squeezed
+    tail = ""  # the joined lines' last characters: enough for ends_like_unit without brackets
+    bracket = False
     for q in range(i, hi):
         ln = lines[q]
         if ln is None:
@@ -270,13 +275,20 @@ def _units_run(role: str, lines: _Lines, i: int, hi: int) -> list[float]:
         else:
             n_body += 1
             total += UNIT_LINE if ln.unit else UNIT_FRAGMENT_LINE if ln.fragment else UNIT_FOREIGN_LINE
-            joined += ln.squeezed
+            parts.append(ln.squeezed)
+            tail = (tail + ln.squeezed)[-_TAIL:]
+            bracket = bracket or ln.bracket
         if not n_body:
             out.append(_empty_only(role, n_empty))
             continue
-        value = total if units.ends_like_unit(joined) else total + UNIT_UNFINISHED
+        ends = units.ends_like_unit("".join(parts)) if bracket else tail.endswith(_SUFFIXES)
+        value = total if ends else total + UNIT_UNFINISHED
         out.append(value + EXTRA_EMPTY * n_empty)
     return out
+
+
+_SUFFIXES = tuple(units.UNIT_SUFFIXES)
+_TAIL = max(map(len, _SUFFIXES))
 
 
 def _task_run(role: str, lines: _Lines, i: int, hi: int) -> list[float]:
@@ -290,8 +302,8 @@ def _task_run(role: str, lines: _Lines, i: int, hi: int) -> list[float]:
         if ln is None:
             n_empty += 1
         else:
-            if body:
-                wraps_upto.append(wraps_upto[-1] + _wraps(body[-1].text, ln.text))
+            if body:  # body[-1] is the line before ln that is not empty
+                wraps_upto.append(wraps_upto[-1] + ln.wraps_prev)
             if lead == len(body) and ln.title:
                 lead += 1
             body.append(ln)
@@ -378,6 +390,11 @@ class ScoreTable:
 
     def __init__(self, tokens: Sequence[Token], status_words: dict[str, str] | None, window: int):
         self._lines: list[_Line | None] = [None if t.empty else _Line(t.text, status_words) for t in tokens]
+        prev: _Line | None = None
+        for ln in self._lines:
+            if ln is not None:
+                ln.wraps_prev = prev is not None and _wraps(prev.text, ln.text)
+                prev = ln
         self._window = window
         self._by_role: dict[str, list[list[float]]] = {}
 
