@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import overload
@@ -68,14 +69,9 @@ def simplify(text: str) -> str:
 
 
 def script_stats(texts: list[str]) -> tuple[int, int]:
-    """(CJK characters, CJK characters that t2s changes)."""
-    total = changed = 0
-    for t in texts:
-        for ch in _CJK.findall(t):
-            total += 1
-            if _char(ch) != ch:
-                changed += 1
-    return total, changed
+    """(CJK characters, CJK characters that t2s changes): each distinct character converted once."""
+    counts = Counter(ch for t in texts for ch in _CJK.findall(t))
+    return sum(counts.values()), sum(n for ch, n in counts.items() if _char(ch) != ch)
 
 
 def is_traditional(texts: list[str], option: str | None = None) -> bool:
