@@ -82,16 +82,16 @@ def fetch(url: str, *, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES,
                           headers=headers) as client, client.stream("GET", url) as resp:
             if not resp.is_success:
                 raise FetchError(url, f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip()
-                                 + (f" (from {resp.url})" if str(resp.url) != url else "") + "; nothing added")
+                                 + (f" (from {resp.url})" if str(resp.url) != url else "") + "")
             body = _read_limited(url, resp, max_bytes)
             return Fetched(url, str(resp.url), resp.status_code, resp.headers.get("content-type"),
                            resp.headers.get("content-disposition"), body, dt.datetime.now(dt.UTC))
     except httpx.TooManyRedirects:
-        raise FetchError(url, f"more than {max_redirects} redirects; nothing added") from None
+        raise FetchError(url, f"more than {max_redirects} redirects") from None
     except httpx.TimeoutException:
-        raise FetchError(url, f"no answer within {timeout:g} s; nothing added") from None
+        raise FetchError(url, f"no answer within {timeout:g} s") from None
     except httpx.HTTPError as e:
-        raise FetchError(url, f"{type(e).__name__}: {e}; nothing added") from None
+        raise FetchError(url, f"{type(e).__name__}: {e}") from None
 
 
 def _read_limited(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
@@ -102,9 +102,9 @@ def _read_limited(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
     for chunk in resp.iter_bytes():
         buf += chunk
         if len(buf) > max_bytes:
-            raise FetchError(url, f"more than the limit of {max_bytes:,} bytes; nothing added")
+            raise FetchError(url, f"more than the limit of {max_bytes:,} bytes")
     if not buf:
-        raise FetchError(url, f"HTTP {resp.status_code} with an empty body; nothing added")
+        raise FetchError(url, f"HTTP {resp.status_code} with an empty body")
     return bytes(buf)
 
 
