@@ -2,7 +2,7 @@
 
     bulletins validate              check every registry entry and its file
     bulletins preview FILE|ID       how the parser sees a file or a registered source, writing nothing
-    bulletins add FILE --region … --period …   register a new source (YAML written for you)
+    bulletins add FILE|URL --region … --period …   register a new source (YAML written for you)
     bulletins coverage              line coverage of every source (parsed + furniture + quarantine)
     bulletins ingest [ID …]         parse + load into data/warehouse.duckdb without Dagster
     bulletins reconcile             stated totals vs parsed counts (from the warehouse)
@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-import re
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -20,21 +20,20 @@ from pathlib import Path
 import typer
 import yaml
 from rich.console import Console
-from rich.progress import track
 from rich.table import Table
 
-from ingestion import periods, regions
-from ingestion.errors import LayoutError, RegistryError
+from ingestion import fetch, periods, regions
+from ingestion.errors import FetchError, LayoutError, RegistryError
 from ingestion.layouts.header_hint import find_header, parse_columns_option
 from ingestion.layouts.listed import listed_items
 from ingestion.normalize.vocabulary import unknown_words
 from ingestion.parse import parse_file, parse_source
+from ingestion.progress import progress_lines
 from ingestion.reader import read_text_file
 from ingestion.registry import (
     DEFAULT_SOURCES_DIR,
     REPO_ROOT,
     SOURCE_YAML,
-    Jurisdiction,
     Period,
     SourceSpec,
     load_registry,
@@ -56,28 +55,13 @@ def _fail(msg: str, code: int = 1) -> None:
 
 # ---------------------------------------------------------------- region parsing
 def parse_region(text: str) -> dict:
-    """'安徽省淮北市相山区' -> {'province': '安徽省', 'city': '淮北市', 'county': '相山区'} via cpca."""
-    if re.fullmatch(r"\d{6}", text.strip()):
-        r = regions.region_for_code(text.strip())
-        anc = {a.level: a.region_name for a in regions.ancestors(r)}
-        return {
-            "province": anc.get("province"),
-            "city": anc.get("city"),
-            "county": anc.get("district") or anc.get("county"),
-            "region_code": r.region_code,
-        }
-    df = regions._cpca().transform([text.strip()])
-    row = df.iloc[0]
-    out = {"province": row["省"], "city": row["市"], "county": row["区"]}
-    out = {k: v for k, v in out.items() if isinstance(v, str) and v}
-    if not out:
-        raise ValueError(f"region {text!r} not recognised; give names like 安徽省淮北市相山区 or a 6-digit code")
-    return out
+    """'安徽省淮北市相山区' (or 淮北市相山区, 340603) -> the source.yaml jurisdiction, names and code.
+    An ambiguous name (朝阳区) is refused with its candidates (ingestion.regions.lookup)."""
+    return regions.lookup(text).jurisdiction()
 
 
 def _slug(region: dict, period: dict) -> str:
-    code = regions.resolve(Jurisdiction(**region)).region_code
-    return f"r{code}_{Period(**period).label.lower().replace('-', '')}"
+    return f"r{region['region_code']}_{Period(**period).label.lower().replace('-', '')}"
 
 
 def _option_hints(parsed, spec: SourceSpec) -> list[str]:
@@ -168,16 +152,21 @@ def validate(sources: Path = SOURCES_OPT) -> None:
     """Check every registry entry (YAML fields, file exists and reads, layout parses)."""
     reg = load_registry(sources)
     bad = [str(e) for e in reg.errors]
-    for src in track(reg.sources, description="validating", console=err, disable=not sys.stderr.isatty()):
-        try:
-            parsed = parse_source(src)
-            cov = parsed.result.coverage()
-            console.print(
-                f"[green]ok[/green]  {src.source_id}: {parsed.layout}, {len(parsed.result.rows)} rows, "
-                f"{cov.quarantined_lines} quarantined of {cov.total_lines} lines"
-            )
-        except Exception as e:  # noqa: BLE001 - report every failure, keep going
-            bad.append(f"{src.relative_file()}: {e}")
+    with progress_lines(reg.sources, "validating", console, err) as (each, lines):
+        for src in each:
+            try:
+                if src.spec.jurisdiction is not None:
+                    regions.resolve(src.spec.jurisdiction)
+                parsed = parse_source(src)
+                cov = parsed.result.coverage()
+                lines.out(
+                    f"[green]ok[/green]  {src.source_id}: {parsed.layout}, {len(parsed.result.rows)} rows, "
+                    f"{cov.quarantined_lines} quarantined of {cov.total_lines} lines"
+                )
+            except regions.RegionError as e:
+                bad.append(f"{src.yaml_path}: field 'jurisdiction': {e}")
+            except Exception as e:  # noqa: BLE001 - report every failure, keep going
+                bad.append(f"{src.relative_file()}: {e}")
     for msg in bad:
         err.print(f"[red]invalid[/red] {msg}")
     console.print(f"{len(reg.sources) - (len(bad) - len(reg.errors))} valid, {len(bad)} invalid")
@@ -294,9 +283,11 @@ def preview(
 
 
 def _write_entry(folder: Path, file: Path, spec_d: dict, note: str) -> None:
-    folder.mkdir(parents=True)
+    fetched = file.parent == folder  # `add URL` wrote the file into the new folder already
+    folder.mkdir(parents=True, exist_ok=fetched)
     try:
-        shutil.copy2(file, folder / file.name)
+        if not fetched:
+            shutil.copy2(file, folder / file.name)
         (folder / SOURCE_YAML).write_text(note + yaml.safe_dump(spec_d, allow_unicode=True, sort_keys=False),
                                           encoding="utf-8")
         load_spec(folder / SOURCE_YAML)
@@ -313,13 +304,14 @@ def _guess_layout(file: Path, spec: SourceSpec) -> str:
     return {"|": "pipe", "\t": "delimited"}.get(hint.delimiter or "", "cell_lines")
 
 
-def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d: dict, e: LayoutError) -> None:
+def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d: dict, e: LayoutError,
+                    origin: str = "") -> None:
     """Write the entry with what is known and say what is missing, for a person to finish."""
     try:
         if spec_d.get("layout", "auto") == "auto":
             spec_d["layout"] = _guess_layout(file, spec)
         hints = _header_hint_lines(file, spec)
-        note = (
+        note = origin + (
             "# Added by `bulletins add`, NOT FINISHED: the file did not parse yet:\n"
             + "".join(f"#   {ln}\n" for ln in str(e).splitlines())
             + "".join(f"# {h}\n" for h in hints)
@@ -337,49 +329,46 @@ def _add_unfinished(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d
     console.print(f"finish source.yaml, then `bulletins preview {sid}` and `bulletins validate`")
 
 
-@app.command()
-def add(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the bulletin file to add"),
-    region: str = typer.Option(..., help="jurisdiction, e.g. 安徽省淮北市相山区 or 340603"),
-    period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024, 2024年第三季度, 2024年前三季度, 2024年1—11月 or 二〇二四年上半年"),
-    source_id: str | None = typer.Option(None, "--id", help="registry id (default from region+period)"),
-    layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
-    columns_opt: str | None = typer.Option(None, "--columns", help="header roles, e.g. '内容与要求=task,进展情况=progress'"),
-    header_line: int | None = typer.Option(None, "--header-line", help="the line the table header starts on"),
-    title: str | None = typer.Option(None),
-    publisher: str | None = typer.Option(None),
-    url: str | None = typer.Option(None),
-    sources: Path = SOURCES_OPT,
-) -> None:
-    """Register FILE as a new source: copy it into data/sources/<id>/ and write source.yaml with
-    the detected layout and column mapping for a person to adjust. When the layout or header is
-    not found, the entry is still written, with what is missing marked, for a person to finish."""
+ADD_NOTE = (
+    "# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
+    "# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
+)
+
+
+def _identify(region: str, period: str, source_id: str | None) -> tuple[dict, dict, str]:
     try:
         region_d = parse_region(region)
         period_d = periods.parse_printed(period)
-        sid = source_id or _slug(region_d, period_d)
+        return region_d, period_d, source_id or _slug(region_d, period_d)
     except Exception as e:  # noqa: BLE001
         _fail(str(e))
-    folder = sources / sid
-    if folder.exists():
-        _fail(f"{folder} already exists; choose another --id or remove it")
-    spec_d: dict = {"source_id": sid, "file": file.name}
-    if title:
-        spec_d["title"] = title
+        raise  # unreachable: _fail exits
+
+
+def _new_spec(sid: str, file_name: str, region_d: dict, period_d: dict, meta: dict[str, str | None],
+              layout: str, columns_opt: str | None, header_line: int | None) -> tuple[dict, SourceSpec]:
+    """The source.yaml mapping for a new entry (before detection), validated."""
+    spec_d: dict = {"source_id": sid, "file": file_name}
+    if meta.get("title"):
+        spec_d["title"] = meta["title"]
     spec_d["jurisdiction"] = region_d
     spec_d["period"] = period_d
-    for k, v in (("publisher", publisher), ("url", url)):
-        if v:
-            spec_d[k] = v
+    spec_d.update((k, v) for k, v in meta.items() if v and k != "title")
     try:
         spec_d = _layout_overrides({**spec_d, "layout": layout}, None, columns_opt, header_line)
-        spec = SourceSpec.model_validate(spec_d)
+        return spec_d, SourceSpec.model_validate(spec_d)
     except Exception as e:  # noqa: BLE001
         _fail(f"not added: {e}")
+        raise  # unreachable: _fail exits
+
+
+def _register(file: Path, folder: Path, sid: str, spec: SourceSpec, spec_d: dict, origin: str = "") -> None:
+    """Parse ``file`` like a registered source, write the detected layout and columns to
+    ``folder/source.yaml`` (copying the file there), and say what to check."""
     try:
         parsed = parse_file(file, spec, display_name=str(file))
     except LayoutError as e:
-        _add_unfinished(file, folder, sid, spec, spec_d, e)  # not a dead end
+        _add_unfinished(file, folder, sid, spec, spec_d, e, origin)  # not a dead end
         return
     except Exception as e:  # noqa: BLE001 - unreadable file etc.: nothing written
         _fail(f"not added: {e}")
@@ -390,10 +379,7 @@ def add(
     unrecognised = [h for cells in parsed.result.headers.values() for h, r in cells if (not r or r == "unknown") and h.strip()]
     if columns:
         spec_d["columns"] = {**columns, **spec_d.get("columns", {})}
-    note = (
-        "# Added by `bulletins add`. Detected layout and column roles are written out below;\n"
-        "# adjust them if the preview looked wrong (see README, 'Add a new city').\n"
-    )
+    note = origin + ADD_NOTE
     if unrecognised:
         note += "# header cells not recognised (give them a role under columns:): " + "、".join(unrecognised) + "\n"
     try:
@@ -408,6 +394,73 @@ def add(
         console.print("[yellow]check:[/yellow] header cells not recognised: " + "、".join(unrecognised))
     for w in _header_warnings(parsed, spec):
         console.print(f"[yellow]check:[/yellow] {w}")
+
+
+def _fetch(url: str) -> fetch.Fetched:
+    try:
+        got = fetch.fetch(url)
+    except FetchError as e:
+        _fail(f"not added: {e}")
+    console.print(f"fetched {url}: HTTP {got.status}, {got.content_type or 'no content type'}, "
+                  f"{len(got.body):,} bytes -> {got.file_name}")
+    return got
+
+
+def _register_fetched(got: fetch.Fetched, folder: Path, sid: str, spec: SourceSpec, spec_d: dict) -> None:
+    """Keep the fetched bytes and fetch.json in the new folder, then register like a file;
+    the folder is removed again if the entry is not written."""
+    folder.mkdir(parents=True)
+    try:
+        file = folder / spec.file
+        file.write_bytes(got.body)
+        record = got.record(spec.file)
+        (folder / fetch.FETCH_JSON).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")
+        origin = (f"# Fetched from {got.url} at {record['fetched_at']}; status, content type and sha256 "
+                  f"in {fetch.FETCH_JSON}.\n")
+        _register(file, folder, sid, spec, spec_d, origin)
+    except typer.Exit as e:
+        if e.exit_code:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+@app.command()
+def add(
+    target: str = typer.Argument(..., help="the bulletin file to add, or its http(s) URL (fetched into the new folder)"),
+    region: str = typer.Option(..., help="jurisdiction: 安徽省淮北市相山区, 长春市朝阳区 (a name in several places needs its city) or a code, 340603"),
+    period: str = typer.Option(..., help="e.g. 2024-Q4, 2024-H1, 2024-M11, 2024, 2024年第三季度, 2024年前三季度, 2024年1—11月 or 二〇二四年上半年"),
+    source_id: str | None = typer.Option(None, "--id", help="registry id (default from region+period)"),
+    layout: str = typer.Option("auto", help="layout; 'auto' detects and writes the result"),
+    columns_opt: str | None = typer.Option(None, "--columns", help="header roles, e.g. '内容与要求=task,进展情况=progress'"),
+    header_line: int | None = typer.Option(None, "--header-line", help="the line the table header starts on"),
+    title: str | None = typer.Option(None),
+    publisher: str | None = typer.Option(None),
+    url: str | None = typer.Option(None, help="where the bulletin was published (default: the URL fetched)"),
+    sources: Path = SOURCES_OPT,
+) -> None:
+    """Register a bulletin as a new source: copy FILE (or fetch URL: the raw bytes and fetch.json,
+    with URL, status, content type, sha256 and time) into data/sources/<id>/ and write source.yaml
+    with the detected layout and column mapping for a person to adjust. When the layout or header
+    is not found, the entry is still written, with what is missing marked, for a person to finish."""
+    region_d, period_d, sid = _identify(region, period, source_id)
+    folder = sources / sid
+    if folder.exists():
+        _fail(f"{folder} already exists; choose another --id or remove it")
+    got = _fetch(target) if fetch.is_url(target) else None
+    file = Path(target)
+    if got is None and not file.is_file():
+        _fail(f"{target}: no such file (give a bulletin file or an http(s) URL)")
+    meta = {"title": title, "publisher": publisher, "url": url or (target if got else None)}
+    spec_d, spec = _new_spec(sid, got.file_name if got else file.name, region_d, period_d, meta,
+                             layout, columns_opt, header_line)
+    if got is None:
+        _register(file, folder, sid, spec, spec_d)
+    else:
+        _register_fetched(got, folder, sid, spec, spec_d)
 
 
 @app.command()
@@ -447,13 +500,14 @@ def ingest(
     reg = load_registry(sources)
     chosen = [reg.get(i) for i in source_ids] if source_ids else reg.sources
     failed = 0
-    for src in track(chosen, description="ingesting", console=err, disable=not sys.stderr.isatty()):
-        try:
-            s = ingest_source(src, db)
-            console.print(f"[green]loaded[/green] {s.source_id}: {s.rows} rows, {s.quarantined} quarantined lines")
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            err.print(f"[red]failed[/red] {src.source_id}: {e}")
+    with progress_lines(chosen, "ingesting", console, err) as (each, lines):
+        for src in each:
+            try:
+                s = ingest_source(src, db)
+                lines.out(f"[green]loaded[/green] {s.source_id}: {s.rows} rows, {s.quarantined} quarantined lines")
+            except Exception as e:  # noqa: BLE001
+                failed += 1
+                lines.err(f"[red]failed[/red] {src.source_id}: {e}")
     if failed or reg.errors:
         for msg in reg.errors:
             err.print(f"[red]invalid[/red] {msg}")

@@ -76,3 +76,11 @@ class LayoutError(IngestError):
     def __init__(self, problem: str, file: str | Path | None = None, layout: str | None = None):
         self.layout = layout
         super().__init__(problem, file)
+
+
+class FetchError(IngestError):
+    """A bulletin URL cannot be fetched (not http(s), no answer, a non-2xx status, too large, too
+    many redirects). ``file`` is the URL."""
+
+    def __init__(self, url: str, problem: str):
+        super().__init__(problem, url)

@@ -21,7 +21,8 @@ NEW_CITY = """某区2024年三季度重点工作推进情况
 
 
 def test_parse_region_names_and_code():
-    assert parse_region("安徽省淮北市相山区") == {"province": "安徽省", "city": "淮北市", "county": "相山区"}
+    assert parse_region("安徽省淮北市相山区") == {"province": "安徽省", "city": "淮北市", "county": "相山区",
+                                           "region_code": "340603"}
     assert parse_region("340203")["county"] == "弋江区"
 
 

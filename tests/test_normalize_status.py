@@ -662,3 +662,17 @@ def test_only_some_of_the_whole_reached_the_last_step():
     p = "三所幼儿园已全部完成装修,其中两所已投入使用"
     target = "完成桓湖小区、濉河花园西区、濉河花园东区3所小区配套幼儿园的装修施工并投入使用。"
     assert rule_of("", target, p, Q4) == ("behind", "partly_done")
+
+
+def test_a_row_under_a_plan_chapter_is_not_progress_whatever_its_words():
+    from ingestion.model import FLAGS
+    from ingestion.normalize.signals import YearEnd
+    from ingestion.normalize.status import PLAN_FLAGS
+
+    assert PLAN_FLAGS <= set(FLAGS)  # the parser's own flag vocabulary
+    # a heading of next year's project list: 竣工 here is the plan, not an achievement
+    item = "计划建成投用的民生工程"
+    res = infer(item, None, None, YearEnd(), flags=["narrative_item", "forward_plan"])
+    assert (res.status, res.rule, res.confidence) == ("not_applicable", "plan_chapter", "medium")
+    # the same words in a dated bulletin's progress, not under a plan chapter, are judged on the text
+    assert infer("新建道路3条", None, "3条道路已全部建成投用", Q4).status == "completed"

@@ -11,7 +11,7 @@ from ingestion.normalize import figures, indicators, status, vocabulary
 
 
 def row_signals(row: TaskRow, period=None, status_words: dict[str, str] | None = None) -> dict:
-    inf = status.infer(row.task_text, row.period_target, row.progress_text, period)
+    inf = status.infer(row.task_text, row.period_target, row.progress_text, period, row.flags or ())
     text = "\n".join(t for t in (row.period_target, row.progress_text) if t)
     reported = vocabulary.normalise_reported(row.status_reported, status_words)
     return {

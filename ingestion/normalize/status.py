@@ -46,13 +46,15 @@ Precedence (why in brackets; confidence in braces):
                       completed, mid-year on_track {low} [protocol item 4; filter on confidence]
 otherwise ``unknown`` (empty, masked or only plans). An undated annual summary (``signals.reading_period``)
 is read at year end, its item text standing in for an empty progress cell, and an item worded only
-as a plan or directive is ``plan_not_a_task`` -> not_applicable {low}.
+as a plan or directive is ``plan_not_a_task`` -> not_applicable {low}. A row the parser found under a
+plan chapter (flag ``forward_plan``: 下一步工作打算, 2024年度计划实施的重点项目) is ``plan_chapter`` ->
+not_applicable {medium}, whatever its words: the document's structure says it is not progress.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ingestion import periods
@@ -799,9 +801,17 @@ RULES: list[tuple[str, Callable[[_Ctx], Inference | None]]] = [
 RULE_CONFIDENCE = {"growth_vs_target": "high", "above_average": "high", "level_vs_target": "high"}
 
 
-def infer(task: str | None, period_target: str | None, progress: str | None, period=None) -> Inference:
-    """Status from the text alone. ``period`` is a registry Period (or None: rules that need the
-    elapsed share then do not fire)."""
+# Row flags (ingestion.model.FLAGS) that say, from the document's structure, the row is a plan.
+PLAN_FLAGS = frozenset({"forward_plan"})
+
+
+def infer(task: str | None, period_target: str | None, progress: str | None, period=None,
+          flags: Iterable[str] = ()) -> Inference:
+    """Status from the text alone (and the parser's structural ``flags``). ``period`` is a registry
+    Period (or None: rules that need the elapsed share then do not fire)."""
+    if PLAN_FLAGS.intersection(flags):
+        return Inference("not_applicable", "plan_chapter", (task or progress or "")[:24] or None,
+                         confidence="medium")
     progress = (progress or "").strip()
     undated = period is not None and getattr(period, "year", 0) is None  # an undated annual summary
     if undated and not progress:
