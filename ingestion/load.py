@@ -20,6 +20,7 @@ from typing import IO
 import duckdb
 import pandas as pd
 
+from ingestion import tasks
 from ingestion.model import ParseResult
 
 RAW_DDL = """
@@ -130,6 +131,8 @@ create table if not exists raw.ingest_log (
     error varchar, row_count integer
 );
 """
+# Task identity across a jurisdiction's periods (ingestion/tasks.py), re-matched per jurisdiction-year.
+RAW_DDL += tasks.TASK_LINKS_DDL
 
 # Tables holding one source's parse output; replaced as a whole on re-ingest.
 PER_SOURCE_TABLES = (
@@ -253,6 +256,7 @@ def write_source(
                     [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
                      reg["parent_code"], reg["province_code"], reg["city_code"]],
                 )
+            groups = tasks.groups_of(con, sid)  # the jurisdiction-year it was in, to re-match
             for table in PER_SOURCE_TABLES:
                 con.execute(f"delete from {table} where source_id = ?", [sid])
             for table, df in frames.items():
@@ -262,6 +266,7 @@ def write_source(
                 cols = ", ".join(df.columns)
                 con.execute(f"insert into {table} ({cols}) select {cols} from df_in")
                 con.unregister("df_in")
+            tasks.relink(con, groups | tasks.groups_of(con, sid), source_id=sid)
             con.execute(
                 "insert into raw.ingest_log values (?, ?, true, null, ?)",
                 [sid, dt.datetime.now(dt.UTC).replace(tzinfo=None), len(result.rows)],
@@ -286,6 +291,8 @@ def remove_source(db_path: Path, source_id: str) -> None:
     """Drop a source that left the registry."""
     with writer(db_path) as con:
         con.execute("begin transaction")
+        groups = tasks.groups_of(con, source_id)
         for table in PER_SOURCE_TABLES:
             con.execute(f"delete from {table} where source_id = ?", [source_id])
+        tasks.relink(con, groups, source_id=source_id)
         con.execute("commit")

@@ -22,6 +22,9 @@ select
     f.status_rule,
     f.status_evidence,
     f.status_confidence,
+    tl.task_key,
+    tl.match_method,
+    tl.match_score,
     f.completion_pct,
     s.source_file,
     f.line_start,
@@ -51,3 +54,4 @@ join {{ ref('int_task_status') }} st on st.task_row_key = f.task_row_key
 left join {{ ref('dim_region') }} r on r.region_code = f.region_code
 left join {{ ref('dim_period') }} d on d.period_id = f.period_id
 left join {{ ref('dim_unit') }} lu on lu.unit_key = f.lead_unit_key
+left join {{ ref('stg_task_links') }} tl on tl.task_row_key = f.task_row_key and tl.is_primary
