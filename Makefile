@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
+.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -65,9 +65,17 @@ confusion: $(STAMP)
 agreement: $(STAMP)
 	$(BIN)/bulletins agreement
 
+## Task links (issue #11) against the hand-made answer keys of tests/data/task_matching; no warehouse.
+match-report: $(STAMP)
+	$(BIN)/python -m ingestion.task_eval
+
 ## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+## Task matching at scale (synthetic jurisdictions, 4 periods each); BENCH_TASKS_ARGS to change the size.
+bench-tasks: $(STAMP)
+	$(BIN)/python benchmarks/bench_tasks.py $(BENCH_TASKS_ARGS)
 
 ## Lint: ruff (incl. import order and complexity), mypy ([tool.mypy] files), sqlfluff on the dbt models.
 LINT_PY := ingestion orchestration expectations tests benchmarks

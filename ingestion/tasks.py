@@ -271,8 +271,9 @@ def _is_sub_row(rows: Sequence[MatchRow], i: int, head: dict[tuple[str, int, int
 
 
 def link_rows(group: str, rows: Sequence[MatchRow]) -> list[Link]:
-    """Every row of one jurisdiction-year linked to a task (pure, deterministic)."""
-    rows = list(rows)
+    """Every row of one jurisdiction-year linked to a task (pure, deterministic: the rows are put
+    in period order first, so the order they come in does not matter)."""
+    rows = sorted(rows, key=lambda r: (r.period_end or dt.date.max, r.source_id, r.table_no, r.row_no))
     f = _features(rows)
     tasks: list[_Task] = []
     task_of_row: dict[int, int] = {}
@@ -375,7 +376,7 @@ def _attach(rows: Sequence[MatchRow], i: int, t: int, tasks: list[_Task], task_o
             method: str, score: float, matched: tuple[str, int, int]) -> Link:
     tasks[t].rows.append(i)
     task_of_row[i] = t
-    return Link(rows[i].source_id, rows[i].table_no, rows[i].row_no, task_key=tasks[t].key, match_method=method, match_score=round(score, 4),
+    return Link(rows[i].source_id, rows[i].table_no, rows[i].row_no, task_key=tasks[t].key, match_method=method, match_score=round(float(score), 4),
                 matched=matched)
 
 
@@ -384,7 +385,7 @@ def _new_task(group: str, rows: Sequence[MatchRow], i: int, tasks: list[_Task], 
     tasks.append(_Task(make_key(group, rows[i]), [i]))
     task_of_row[i] = len(tasks) - 1
     return Link(rows[i].source_id, rows[i].table_no, rows[i].row_no, task_key=tasks[-1].key, match_method=method,
-                match_score=None if best is None else round(best, 4), candidate_keys=candidates)
+                match_score=None if best is None else round(float(best), 4), candidate_keys=candidates)
 
 
 # ----------------------------------------------------------------------------- the warehouse
