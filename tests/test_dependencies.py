@@ -22,7 +22,6 @@ NOT_IMPORTED = {
     "types-pyyaml": "PyYAML's type stubs for mypy",
     "sqlfluff": "SQL style of the dbt models (make lint)",
     "pre-commit": "the git hooks (make hooks)",
-    "rapidfuzz": "task matching (ingestion/tasks, issue #11)",
 }
 
 
