@@ -23,7 +23,7 @@ reach as (
         count(*)::integer as rows_linked,
         bool_or(l.match_method = 'split') as has_split,
         bool_or(l.match_method = 'merge') as has_merge,
-        max(s.period_end) as last_period_end
+        max_by(s.period_label, coalesce(s.period_end::varchar, '9999') || '|' || s.source_id) as last_period_label
     from links l
     join {{ ref('stg_sources') }} s using (source_id)
     group by l.task_key
@@ -43,13 +43,7 @@ select
     u.function_name as lead_function_name,
     o.source_id as first_source_id,
     s.period_label as first_period_label,
-    (
-        select ls.period_label from {{ ref('stg_sources') }} ls
-        join links ll on ll.source_id = ls.source_id
-        where ll.task_key = o.task_key
-        order by ls.period_end desc nulls last, ls.source_id desc
-        limit 1
-    ) as last_period_label,
+    rc.last_period_label,
     rc.periods_reported,
     rc.rows_linked,
     o.origin_method,

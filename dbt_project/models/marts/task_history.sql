@@ -68,11 +68,8 @@ grid as (  -- each task against every period of its group from the one it was fi
         p.period_label,
         p.period_order
     from {{ ref('dim_task') }} d
-    join periods p on p.task_group = d.task_group
-    where p.period_order >= (
-        select fp.period_order from periods fp
-        where fp.task_group = d.task_group and fp.source_id = d.first_source_id
-    )
+    join periods fp on fp.task_group = d.task_group and fp.source_id = d.first_source_id
+    join periods p on p.task_group = d.task_group and p.period_order >= fp.period_order
 ),
 
 compared as (  -- each reported period against the task's previous reported one
