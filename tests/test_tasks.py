@@ -245,3 +245,16 @@ def test_a_failed_load_leaves_the_links_as_they_were(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         _write(db, reg["qx_2025"])
     assert _links(db) == before
+
+
+def test_the_benchmark_runs_small(capsys):
+    """benchmarks/bench_tasks.py at a toy size (the real size is `make bench-tasks`, never a unit test)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_tasks", REPO / "benchmarks" / "bench_tasks.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--jurisdictions", "2", "--tasks", "20", "--relink-sample", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "precision" in out and "relink of one jurisdiction-year" in out
