@@ -75,14 +75,14 @@ sql: $(STAMP)
 
 ## dbt docs (models, columns, lineage) built into dbt_project/target, then served on 127.0.0.1:8080.
 ## The catalog is read from a scratch copy of the published warehouse (dbt opens its file read-write).
-DBT_DOCS := $(BIN)/dbt docs --project-dir dbt_project --profiles-dir dbt_project
+DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 DOCS_DB  := dbt_project/target/docs_catalog.duckdb
 docs-build: $(STAMP)
 	@test -f data/published/warehouse.duckdb || { echo "no data/published/warehouse.duckdb: run make run first"; exit 2; }
 	mkdir -p dbt_project/target && cp data/published/warehouse.duckdb $(DOCS_DB)
-	$(DBT_DOCS) generate --vars '{"warehouse_path": "$(CURDIR)/$(DOCS_DB)"}'
+	$(BIN)/dbt docs generate $(DBT_DIRS) --vars '{"warehouse_path": "$(CURDIR)/$(DOCS_DB)"}'
 docs: docs-build
-	$(DBT_DOCS) serve --host 127.0.0.1 --port 8080 --no-browser
+	$(BIN)/dbt docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
 ## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
 bench: $(STAMP)
