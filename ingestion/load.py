@@ -20,6 +20,7 @@ from typing import IO
 import duckdb
 import pandas as pd
 
+from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
 
 RAW_DDL = """
@@ -198,7 +199,8 @@ def write_source(
 ) -> dict[str, int]:
     """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
     ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
-    ``regions`` are upserted into raw.regions (shared by sources, never deleted)."""
+    ``regions`` are upserted into raw.regions (shared by sources, never deleted), each with its
+    English name (``ingestion.labels.region_name_en``)."""
     sid = source_meta["source_id"]
     rows = []
     for r in result.rows:
@@ -253,7 +255,7 @@ def write_source(
                 con.execute(
                     "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
-                     reg["parent_code"], reg["province_code"], reg["city_code"], reg.get("region_name_en")],
+                     reg["parent_code"], reg["province_code"], reg["city_code"], region_name_en(reg["region_name"])],
                 )
             for table in PER_SOURCE_TABLES:
                 con.execute(f"delete from {table} where source_id = ?", [sid])

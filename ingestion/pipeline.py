@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingestion import labels, load, periods, regions
+from ingestion import load, periods, regions
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
@@ -36,8 +36,7 @@ def source_meta(src: RegisteredSource, parsed: ParsedSource) -> tuple[dict, list
     if spec.jurisdiction is not None:
         region = regions.resolve(spec.jurisdiction)
         region_code = region.region_code
-        region_rows = [{**asdict(r), "region_name_en": labels.region_name_en(r.region_name)}
-                       for r in regions.ancestors(region)]
+        region_rows = [asdict(r) for r in regions.ancestors(region)]
     else:
         issues.append(SourceIssue("no_jurisdiction", spec.unknown_reason or "jurisdiction not stated"))
     if spec.period is None:

@@ -39,7 +39,7 @@ def ink(png: Path) -> tuple[float, int]:
 
     img = Image.open(png).convert("RGB")
     small = img.resize((img.width // 4, img.height // 4))
-    pixels = list(small.getdata())
+    pixels = list(small.get_flattened_data() if hasattr(small, "get_flattened_data") else small.getdata())
     dark = sum(1 for p in pixels if sum(p) < 720)
     return dark / len(pixels), len(set(pixels))
 
@@ -204,3 +204,40 @@ def test_bilingual_labels_in_the_marts(seed_con):
                             ).fetchone()[0] == 0
     assert seed_con.execute("select indicator_name_en from mart.indicator_progress where indicator_code = 'gdp' "
                             "limit 1").fetchone()[0] == "Gross regional product (GDP)"
+
+
+# ------------------------------------------------------------------------------ in Dagster
+
+
+def test_report_asset_follows_publish_and_only_in_the_publishing_job(dbt_manifest):
+    import orchestration.definitions as d
+    from orchestration.defs.publish.assets import PUBLISHED_KEY
+    from orchestration.defs.report.assets import REPORT_KEY
+
+    graph = d.defs.resolve_asset_graph()
+    assert set(graph.get(REPORT_KEY).parent_keys) == {PUBLISHED_KEY}
+    assert graph.get(REPORT_KEY).automation_condition is not None
+    jobs = {name: d.defs.resolve_job_def(name).asset_layer.asset_graph.get_all_asset_keys()
+            for name in (d.BUILD_JOB, d.REFRESH_JOB)}
+    assert REPORT_KEY in jobs[d.BUILD_JOB]
+    assert REPORT_KEY not in jobs[d.REFRESH_JOB]  # no report of a copy that was not republished
+
+
+@pytest.mark.slow
+def test_ui_shows_the_scorecard_chart_as_report_metadata(seed_warehouse):
+    import base64
+
+    from dagster import DagsterInstance
+
+    from orchestration.defs.report.assets import REPORT_KEY
+
+    with DagsterInstance.from_config(str(seed_warehouse.dagster_home)) as instance:
+        event = instance.get_latest_materialization_event(REPORT_KEY)
+    assert event is not None and event.asset_materialization is not None
+    meta = event.asset_materialization.metadata
+    md = meta["scorecard"].value
+    assert md.startswith("![scorecard](data:image/png;base64,")
+    png = base64.b64decode(md.split(",", 1)[1].rstrip(")"))
+    assert png[:4] == b"\x89PNG" and len(png) > 10_000
+    assert meta["quality_failed"].value == []
+    assert Path(meta["report"].value).name == "index.html"
