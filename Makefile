@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean
+.PHONY: install run test test-fast test-ui ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean report sql docs docs-build
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,25 @@ agreement: $(STAMP)
 match-report: $(STAMP)
 	$(BIN)/python -m ingestion.task_eval
 
+## The HTML report of the published warehouse -> data/report/index.html (needs `make run` first).
+report: $(STAMP)
+	$(BIN)/python -m reporting
+
+## A read-only SQL shell on the published warehouse (`bulletins sql`; `.tables`, `.quit`).
+sql: $(STAMP)
+	$(BIN)/bulletins sql
+
+## dbt docs (models, columns, lineage) built into dbt_project/target, then served on 127.0.0.1:8080.
+## The catalog is read from a scratch copy of the published warehouse (dbt opens its file read-write).
+DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
+DOCS_DB  := dbt_project/target/docs_catalog.duckdb
+docs-build: $(STAMP)
+	@test -f data/published/warehouse.duckdb || { echo "no data/published/warehouse.duckdb: run make run first"; exit 2; }
+	mkdir -p dbt_project/target && cp data/published/warehouse.duckdb $(DOCS_DB)
+	$(BIN)/dbt docs generate $(DBT_DIRS) --vars '{"warehouse_path": "$(CURDIR)/$(DOCS_DB)"}'
+docs: docs-build
+	$(BIN)/dbt docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
+
 ## Build timings per stage and parse throughput on a >=100 MB synthetic corpus.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
@@ -78,7 +97,7 @@ bench-tasks: $(STAMP)
 	$(BIN)/python benchmarks/bench_tasks.py $(BENCH_TASKS_ARGS)
 
 ## Lint: ruff (incl. import order and complexity), mypy ([tool.mypy] files), sqlfluff on the dbt models.
-LINT_PY := ingestion orchestration expectations tests benchmarks
+LINT_PY := ingestion orchestration expectations reporting tests benchmarks
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PY)
 	$(BIN)/mypy
@@ -93,4 +112,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev -p 3.11 -o requirements.lock
 
 clean:
-	rm -rf data/warehouse.duckdb* data/published data/export dbt_project/target .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs
+	rm -rf data/warehouse.duckdb* data/published data/export data/report dbt_project/target .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

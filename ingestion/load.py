@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from ingestion import tasks
+from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
 
 RAW_DDL = """
@@ -119,12 +120,14 @@ create table if not exists raw.indicators (
     target_value double, target_unit varchar, target_text varchar,
     actual_kind varchar, actual_value double, actual_unit varchar, actual_text varchar,
     met boolean,                             -- null when target or actual cannot be compared
-    rule varchar
+    rule varchar,
+    indicator_name_en varchar                -- indicator_definitions.csv indicator_name_en
 );
 -- Every region a source sits in, with its ancestors (GB/T 2260 via cpca).
 create table if not exists raw.regions (
     region_code varchar primary key, region_name varchar not null, full_name varchar,
-    level varchar, parent_code varchar, province_code varchar, city_code varchar
+    level varchar, parent_code varchar, province_code varchar, city_code varchar,
+    region_name_en varchar                   -- pinyin + kind (ingestion.labels.region_name_en)
 );
 create table if not exists raw.ingest_log (
     source_id varchar not null, attempted_at timestamp not null, ok boolean not null,
@@ -199,7 +202,8 @@ def write_source(
 ) -> dict[str, int]:
     """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
     ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
-    ``regions`` are upserted into raw.regions (shared by sources, never deleted)."""
+    ``regions`` are upserted into raw.regions (shared by sources, never deleted), each with its
+    English name (``ingestion.labels.region_name_en``)."""
     sid = source_meta["source_id"]
     rows = []
     for r in result.rows:
@@ -252,9 +256,9 @@ def write_source(
         try:
             for reg in regions or []:
                 con.execute(
-                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?)",
+                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
-                     reg["parent_code"], reg["province_code"], reg["city_code"]],
+                     reg["parent_code"], reg["province_code"], reg["city_code"], region_name_en(reg["region_name"])],
                 )
             groups = tasks.groups_of(con, sid)  # the jurisdiction-year it was in, to re-match
             for table in PER_SOURCE_TABLES:

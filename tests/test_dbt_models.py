@@ -240,6 +240,7 @@ def load_synthetic(db_path: Path) -> None:
                 "actual_text": "增长6.2%",
                 "met": True,
                 "rule": "growth_vs_growth",
+                "indicator_name_en": "Gross regional product (GDP)",  # what Indicator.record() adds
             },
         ],
     }

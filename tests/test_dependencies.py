@@ -8,7 +8,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CODE_DIRS = ("ingestion", "orchestration", "expectations", "tests", "benchmarks")
+CODE_DIRS = ("ingestion", "orchestration", "expectations", "reporting", "tests", "benchmarks")
 
 # Declared but never imported by the project's code, on purpose.
 NOT_IMPORTED = {
