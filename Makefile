@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run rebuild test test-fast test-ui ui ingest coverage reconcile confusion agreement validate bench lint hooks lock clean
+.PHONY: install run rebuild test test-fast test-ui ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean report sql docs docs-build
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -69,14 +69,41 @@ confusion: $(STAMP)
 agreement: $(STAMP)
 	$(BIN)/bulletins agreement
 
+## Task links (issue #11) against the hand-made answer keys of tests/data/task_matching; no warehouse.
+match-report: $(STAMP)
+	$(BIN)/python -m ingestion.task_eval
+
+## The HTML report of the published warehouse -> data/report/index.html (needs `make run` first).
+report: $(STAMP)
+	$(BIN)/python -m reporting
+
+## A read-only SQL shell on the published warehouse (`bulletins sql`; `.tables`, `.quit`).
+sql: $(STAMP)
+	$(BIN)/bulletins sql
+
+## dbt docs (models, columns, lineage) built into dbt_project/target, then served on 127.0.0.1:8080.
+## The catalog is read from a scratch copy of the published warehouse (dbt opens its file read-write).
+DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
+DOCS_DB  := dbt_project/target/docs_catalog.duckdb
+docs-build: $(STAMP)
+	@test -f data/published/warehouse.duckdb || { echo "no data/published/warehouse.duckdb: run make run first"; exit 2; }
+	mkdir -p dbt_project/target && cp data/published/warehouse.duckdb $(DOCS_DB)
+	$(BIN)/dbt docs generate $(DBT_DIRS) --vars '{"warehouse_path": "$(CURDIR)/$(DOCS_DB)"}'
+docs: docs-build
+	$(BIN)/dbt docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
+
 ## Issue #13's figures in one table: build vs bare Dagster+dbt, parse vs read+split, incremental
 ## and no-op rebuilds, queries at 1 M / 10 M rows, 100 / 1,000 / 10,000 sources (~10 min;
 ## BENCH_ARGS="--skip-scale --query-rows 1000000" for a shorter run, --help for every flag).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS)
 
+## Task matching at scale (synthetic jurisdictions, 4 periods each); BENCH_TASKS_ARGS to change the size.
+bench-tasks: $(STAMP)
+	$(BIN)/python benchmarks/bench_tasks.py $(BENCH_TASKS_ARGS)
+
 ## Lint: ruff (incl. import order and complexity), mypy ([tool.mypy] files), sqlfluff on the dbt models.
-LINT_PY := ingestion orchestration expectations tests benchmarks
+LINT_PY := ingestion orchestration expectations reporting tests benchmarks
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PY)
 	$(BIN)/mypy
@@ -91,4 +118,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev -p 3.11 -o requirements.lock
 
 clean:
-	rm -rf data/warehouse.duckdb* data/published data/export dbt_project/target .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs
+	rm -rf data/warehouse.duckdb* data/published data/export data/report dbt_project/target .dagster_home/storage .dagster_home/history .dagster_home/schedules .dagster_home/logs

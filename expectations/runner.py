@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import math
 import time
 import uuid
@@ -35,6 +36,10 @@ class ExpectationFailure:
     samples: list[dict[str, Any]] = field(default_factory=list)  # key columns + offending values
     message: str | None = None  # an exception or a missing column, instead of counts
     kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def key(self) -> str:
+        """Which expectation of the suite failed (``expectation_key`` of its configuration)."""
+        return expectation_key(self.expectation, self.kwargs)
 
     def describe(self) -> str:
         cols = ", ".join(self.columns)
@@ -165,6 +170,28 @@ def _samples(df: pd.DataFrame, index_list: list | None, keys: tuple[str, ...], c
         except (KeyError, TypeError):
             continue
         out.append({c: _plain(row[c]) for c in wanted})
+    return out
+
+
+def expectation_key(expectation: str, kwargs: dict[str, Any]) -> str:
+    """One expectation's identity: its type and its arguments (JSON-plain, NULLs and batch_id left out)."""
+    plain = {k: _plain(v) for k, v in kwargs.items() if k != "batch_id" and v is not None}
+    return expectation + json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def describe_suite(suite) -> list[dict[str, Any]]:
+    """Every expectation of a suite as plain data: type, columns, arguments, severity and its key
+    (what the GX asset checks list in their metadata and the report's suite pages show)."""
+    out = []
+    for exp in suite.expectations:
+        cfg = exp.configuration
+        out.append({
+            "expectation": cfg.type,
+            "columns": _columns_of(cfg.kwargs),
+            "arguments": {k: _plain(v) for k, v in cfg.kwargs.items() if k != "batch_id" and v is not None},
+            "severity": (cfg.meta or {}).get("severity", "error"),
+            "key": expectation_key(cfg.type, cfg.kwargs),
+        })
     return out
 
 

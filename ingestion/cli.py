@@ -576,5 +576,13 @@ def agreement(
     console.print(out, markup=False, highlight=False)
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sql(ctx: typer.Context) -> None:
+    """A read-only SQL shell on the published warehouse (``make sql``): ``bulletins sql [DB] [-c SQL]``."""
+    from reporting.shell import main as shell
+
+    raise typer.Exit(shell(list(ctx.args)))
+
+
 if __name__ == "__main__":
     app()

@@ -20,6 +20,8 @@ from typing import IO
 import duckdb
 import pandas as pd
 
+from ingestion import tasks
+from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
 
 RAW_DDL = """
@@ -118,18 +120,22 @@ create table if not exists raw.indicators (
     target_value double, target_unit varchar, target_text varchar,
     actual_kind varchar, actual_value double, actual_unit varchar, actual_text varchar,
     met boolean,                             -- null when target or actual cannot be compared
-    rule varchar
+    rule varchar,
+    indicator_name_en varchar                -- indicator_definitions.csv indicator_name_en
 );
 -- Every region a source sits in, with its ancestors (GB/T 2260 via cpca).
 create table if not exists raw.regions (
     region_code varchar primary key, region_name varchar not null, full_name varchar,
-    level varchar, parent_code varchar, province_code varchar, city_code varchar
+    level varchar, parent_code varchar, province_code varchar, city_code varchar,
+    region_name_en varchar                   -- pinyin + kind (ingestion.labels.region_name_en)
 );
 create table if not exists raw.ingest_log (
     source_id varchar not null, attempted_at timestamp not null, ok boolean not null,
     error varchar, row_count integer
 );
 """
+# Task identity across a jurisdiction's periods (ingestion/tasks.py), re-matched per jurisdiction-year.
+RAW_DDL += tasks.TASK_LINKS_DDL
 
 # Tables holding one source's parse output; replaced as a whole on re-ingest.
 PER_SOURCE_TABLES = (
@@ -196,7 +202,8 @@ def write_source(
 ) -> dict[str, int]:
     """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
     ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
-    ``regions`` are upserted into raw.regions (shared by sources, never deleted)."""
+    ``regions`` are upserted into raw.regions (shared by sources, never deleted), each with its
+    English name (``ingestion.labels.region_name_en``)."""
     sid = source_meta["source_id"]
     rows = []
     for r in result.rows:
@@ -249,10 +256,11 @@ def write_source(
         try:
             for reg in regions or []:
                 con.execute(
-                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?)",
+                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
-                     reg["parent_code"], reg["province_code"], reg["city_code"]],
+                     reg["parent_code"], reg["province_code"], reg["city_code"], region_name_en(reg["region_name"])],
                 )
+            groups = tasks.groups_of(con, sid)  # the jurisdiction-year it was in, to re-match
             for table in PER_SOURCE_TABLES:
                 con.execute(f"delete from {table} where source_id = ?", [sid])
             for table, df in frames.items():
@@ -262,6 +270,7 @@ def write_source(
                 cols = ", ".join(df.columns)
                 con.execute(f"insert into {table} ({cols}) select {cols} from df_in")
                 con.unregister("df_in")
+            tasks.relink(con, groups | tasks.groups_of(con, sid), source_id=sid)
             con.execute(
                 "insert into raw.ingest_log values (?, ?, true, null, ?)",
                 [sid, dt.datetime.now(dt.UTC).replace(tzinfo=None), len(result.rows)],
@@ -286,6 +295,8 @@ def remove_source(db_path: Path, source_id: str) -> None:
     """Drop a source that left the registry."""
     with writer(db_path) as con:
         con.execute("begin transaction")
+        groups = tasks.groups_of(con, source_id)
         for table in PER_SOURCE_TABLES:
             con.execute(f"delete from {table} where source_id = ?", [source_id])
+        tasks.relink(con, groups, source_id=source_id)
         con.execute("commit")

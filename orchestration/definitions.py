@@ -28,6 +28,7 @@ from orchestration.defs.ingestion import definitions as ingestion_defs
 from orchestration.defs.publish import definitions as publish_defs
 from orchestration.defs.publish.assets import PUBLISHED_KEY
 from orchestration.defs.quality import definitions as quality_defs
+from orchestration.defs.report import definitions as report_defs
 from orchestration.resources import RegistryResource, WarehouseResource, sources_dir, warehouse_path
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def jobs() -> list[UnresolvedAssetJobDefinition]:
     # the published copy stays at the last fully successful build.
     refresh = define_asset_job(
         REFRESH_JOB,
-        selection=downstream - AssetSelection.assets(PUBLISHED_KEY),
-        description="Raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing.",
+        selection=downstream - AssetSelection.assets(PUBLISHED_KEY).downstream(),
+        description="Raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing (nor the report).",
     )
     return [ingest, build, refresh]
 
@@ -81,7 +82,8 @@ def build_definitions(warehouse: str | Path | None = None, sources: str | Path |
         executor=in_process_executor,
     )
     return Definitions.merge(
-        ingestion_defs.defs(), dbt_defs.defs(), quality_defs.defs(), publish_defs.defs(), automation_defs.defs(), shared
+        ingestion_defs.defs(), dbt_defs.defs(), quality_defs.defs(), publish_defs.defs(), report_defs.defs(),
+        automation_defs.defs(), shared
     )
 
 

@@ -76,6 +76,15 @@ class WarehouseResource(ConfigurableResource):
         stem = self.db_path.stem
         return self.db_path.parent / "export" / ("" if stem == "warehouse" else stem)
 
+    @property
+    def report_path(self) -> Path:
+        """The HTML report of the published copy: data/report/ (``REPORT_DIR`` overrides)."""
+        base = os.environ.get("REPORT_DIR")
+        if base:
+            return Path(base)
+        stem = self.db_path.stem
+        return self.db_path.parent / "report" / ("" if stem == "warehouse" else stem)
+
 
 class RegistryResource(ConfigurableResource):
     """Where the source registry lives (``BULLETIN_SOURCES_DIR``, default data/sources)."""

@@ -23,7 +23,8 @@ CONTRACT_TABLES = (
 )
 STATUS_ENUM = set(model.STATUS_ENUM)
 TABLES_TO_COUNT = CONTRACT_TABLES + ("source_reconciliation", "source_coverage")
-RAW_TABLES = ("sources", "task_rows", "furniture", "quarantine", "row_signals", "indicators", "stated_totals")
+RAW_TABLES = ("sources", "task_rows", "furniture", "quarantine", "row_signals", "indicators", "stated_totals",
+              "task_links")
 
 
 # The five seed bulletins; data/sources also ships the real excerpts of ../shared/realworld (rw*),

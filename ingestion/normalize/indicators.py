@@ -1,7 +1,8 @@
 """Headline indicators (地区生产总值, 规上工业增加值, 固定资产投资 …): target from the task / period
 target, actual from the progress text, and whether the target was met.
 
-The indicator list is data: ``ingestion/data/indicator_definitions.csv`` (code, name, pattern); read
+The indicator list is data: ``ingestion/data/indicator_definitions.csv`` (code, Chinese name, English
+name, pattern); read
 only here (an edit needs a re-ingest).
 A row is a headline row for an indicator when a clause of its task *begins* with the indicator
 (after words like 确保/力争/全年), so '实现营业收入、工业产值、固定资产投资增长20%' (a zone's own
@@ -27,13 +28,14 @@ class Definition:
     code: str
     name: str
     pattern: re.Pattern
+    name_en: str = ""
 
 
 @lru_cache(maxsize=1)
 def definitions() -> tuple[Definition, ...]:
     with open(DEFINITIONS_CSV, encoding="utf-8", newline="") as f:
         return tuple(
-            Definition(r["indicator_code"], r["indicator_name"], re.compile(r["pattern"]))
+            Definition(r["indicator_code"], r["indicator_name"], re.compile(r["pattern"]), r["indicator_name_en"])
             for r in csv.DictReader(f)
         )
 
@@ -60,7 +62,13 @@ class Indicator:
     rule: str | None = None
 
     def record(self) -> dict:
-        return asdict(self)
+        """The raw.indicators row: the fields and the indicator's English name (from its definition)."""
+        return {**asdict(self), "indicator_name_en": english_name(self.indicator_code)}
+
+
+def english_name(code: str) -> str | None:
+    """The English name of an indicator code (column ``indicator_name_en`` of the definitions)."""
+    return next((d.name_en or None for d in definitions() if d.code == code), None)
 
 
 _CLAUSE = re.compile(r"[,,;;。\n]")

@@ -6,5 +6,6 @@ select
     level,
     parent_code,
     province_code,
-    city_code
+    city_code,
+    region_name_en
 from {{ ref('stg_regions') }}

@@ -24,9 +24,12 @@ select
     f.period_id as period_label,
     p.elapsed_share,
     count(distinct f.source_id)::integer as source_count,
-    {{ status_counts(status='f.status', method='f.status_method', comparable='f.comparable', row_id='f.task_row_key') }}
+    {{ status_counts(
+        status='f.status', method='f.status_method', comparable='f.comparable', row_id='f.task_row_key'
+    ) }},
+    r.region_name_en
 from led l
 join {{ ref('fact_task_progress') }} f using (task_row_key)
 left join {{ ref('dim_region') }} r on r.region_code = f.region_code
 left join {{ ref('dim_period') }} p on p.period_id = f.period_id
-group by l.function_code, f.region_code, r.region_name, f.period_id, p.elapsed_share
+group by l.function_code, f.region_code, r.region_name, r.region_name_en, f.period_id, p.elapsed_share

@@ -48,7 +48,9 @@ select
     t.task_text,
     s.source_file,
     t.line_start,
-    t.line_end
+    t.line_end,
+    i.indicator_name_en,
+    r.region_name_en
 from indicators i
 join {{ ref('stg_sources') }} s on s.source_id = i.source_id
 left join {{ ref('stg_task_rows') }} t

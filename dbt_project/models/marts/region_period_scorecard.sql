@@ -12,7 +12,8 @@ select
     p.elapsed_share,
     count(distinct f.source_id)::integer as source_count,
     {{ status_counts() }},
-    {{ inferred_and_printed_shares() }}
+    {{ inferred_and_printed_shares() }},
+    r.region_name_en
 from {{ ref('fact_task_progress') }} f
 left join {{ ref('dim_region') }} r on r.region_code = f.region_code
 left join {{ ref('dim_period') }} p on p.period_id = f.period_id

@@ -22,6 +22,9 @@ select
     f.status_rule,
     f.status_evidence,
     f.status_confidence,
+    tl.task_key,
+    tl.match_method,
+    tl.match_score,
     f.completion_pct,
     s.source_file,
     f.line_start,
@@ -43,7 +46,10 @@ select
     lu.function_code as lead_function_code,
     lu.function_name as lead_function_name,
     s.title as source_title,
-    s.layout
+    s.layout,
+    ds.label_zh as status_zh,
+    dsi.label_zh as status_inferred_zh,
+    r.region_name_en
 from {{ ref('fact_task_progress') }} f
 join {{ ref('stg_task_rows') }} t using (task_row_key)
 join {{ ref('stg_sources') }} s on s.source_id = f.source_id
@@ -51,3 +57,6 @@ join {{ ref('int_task_status') }} st on st.task_row_key = f.task_row_key
 left join {{ ref('dim_region') }} r on r.region_code = f.region_code
 left join {{ ref('dim_period') }} d on d.period_id = f.period_id
 left join {{ ref('dim_unit') }} lu on lu.unit_key = f.lead_unit_key
+left join {{ ref('stg_task_links') }} tl on tl.task_row_key = f.task_row_key and tl.is_primary
+left join {{ ref('dim_status') }} ds on ds.status = f.status
+left join {{ ref('dim_status') }} dsi on dsi.status = f.status_inferred

@@ -18,7 +18,8 @@ renamed as (
         {{ clean_text('actual_unit') }} as actual_unit,
         {{ clean_text('actual_text') }} as actual_text,
         met,
-        {{ clean_text('rule') }} as rule
+        {{ clean_text('rule') }} as rule,
+        {{ clean_text('indicator_name_en') }} as indicator_name_en
     from source
 )
 

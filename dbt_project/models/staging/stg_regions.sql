@@ -10,7 +10,8 @@ renamed as (
         {{ clean_text('level') }} as level,
         {{ clean_text('parent_code') }} as parent_code,
         {{ clean_text('province_code') }} as province_code,
-        {{ clean_text('city_code') }} as city_code
+        {{ clean_text('city_code') }} as city_code,
+        {{ clean_text('region_name_en') }} as region_name_en
     from source
 )
 

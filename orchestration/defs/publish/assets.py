@@ -3,8 +3,9 @@
 After the marts (and their blocking checks) succeed:
 
 * ``data/published/warehouse.duckdb``: a copy of the whole warehouse, made under the writers' lock
-  after a CHECKPOINT, written to a temp file beside the target and swapped in with an atomic
-  ``os.replace``. A reader that has the old copy open keeps reading it; new readers get the new one.
+  (``COPY FROM DATABASE`` into a temp file beside the target attached with ``STORAGE_VERSION
+  'v1.0.0'``, so DuckDB 1.x opens it as well as 2.x) and swapped in with an atomic ``os.replace``.
+  A reader that has the old copy open keeps reading it; new readers get the new one.
 * ``data/export/<table>.parquet``: every ``mart`` table, exported from the new copy into a temp
   folder and moved into place file by file (``os.replace``); ``_manifest.json`` lists the tables,
   row counts and the publish time. Parquet files of tables that no longer exist are removed.
@@ -31,6 +32,9 @@ from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = AssetKey(["published", "warehouse"])
 MART_SCHEMA = "mart"
+# The storage format of the published copy: the oldest DuckDB can write, which every DuckDB from
+# 0.10 through 1.x and 2.x reads (the build's own file is 2.0's format, which 1.x refuses).
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
 
 def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> dict:
@@ -47,11 +51,15 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
     tmp_db = published_path.with_name(f".{published_path.name}.{token}.tmp")
     tmp_export = export_dir.with_name(f".{export_dir.name}.{token}.tmp")
     try:
-        # 1. A consistent copy: no other writer while we hold the lock; CHECKPOINT folds the WAL
-        #    into the main file so the file alone is the whole database.
+        # 1. A consistent copy: no other writer while we hold the lock; written table by table in
+        #    the older storage format (schemas, tables, views, comments: COPY FROM DATABASE).
         with writer(db_path) as con:
-            con.execute("checkpoint")
-            shutil.copyfile(db_path, tmp_db)
+            (catalog,) = con.execute("select current_database()").fetchone() or ("",)
+            con.execute(f"attach '{tmp_db}' as published_copy (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+            try:
+                con.execute(f'copy from database "{catalog}" to published_copy')
+            finally:
+                con.execute("detach published_copy")
         # 2. Check the copy opens and read the mart tables from it (not from the live file).
         tables: dict[str, int] = {}
         tmp_export.mkdir(parents=True, exist_ok=True)
@@ -96,6 +104,7 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
         "published_path": str(published_path),
         "export_dir": str(export_dir),
         "bytes": published_path.stat().st_size,
+        "storage_version": PUBLISHED_STORAGE_VERSION,
         "tables": tables,
         "published_at": published_at,
         "seconds": round(time.monotonic() - t0, 3),
@@ -131,6 +140,7 @@ def build_publish_asset() -> AssetsDefinition:
                 "published_path": MetadataValue.path(info["published_path"]),
                 "export_dir": MetadataValue.path(info["export_dir"]),
                 "bytes": info["bytes"],
+                "storage_version": info["storage_version"],
                 "mart_tables": len(info["tables"]),
                 "rows_per_table": MetadataValue.json(info["tables"]),
                 "published_at": info["published_at"],

@@ -51,10 +51,21 @@ MART_CHECKS = {
 }
 
 
-def result_from_outcome(outcome) -> AssetCheckResult:
-    """A Dagster check result from a plain ``ValidationOutcome``: rows checked, failures and
-    samples of failing values as metadata; ERROR severity if any error-level expectation failed
-    (or the validation could not run), WARN if only warnings failed."""
+def expectations_markdown(expectations: list[dict], failed_keys: set[str], not_run: bool = False) -> str:
+    """Every expectation of the suite, its arguments and whether it passed, as a markdown table."""
+    lines = ["| expectation | arguments | severity | result |", "|---|---|---|---|"]
+    for e in expectations:
+        result = "not run" if not_run else ("**FAILED**" if e["key"] in failed_keys else "passed")
+        args = json.dumps(e["arguments"], ensure_ascii=False).replace("|", "\\|")
+        lines.append(f"| `{e['expectation']}` | `{args}` | {e['severity']} | {result} |")
+    return "\n".join(lines)
+
+
+def result_from_outcome(outcome, expectations: list[dict] | None = None) -> AssetCheckResult:
+    """A Dagster check result from a plain ``ValidationOutcome``: rows checked, the suite's
+    expectations (``expectations.runner.describe_suite``) with their results, failures and samples
+    of failing values as metadata; ERROR severity if any error-level expectation failed (or the
+    validation could not run), WARN if only warnings failed."""
     failures = outcome.failures
     lines = []
     for f in failures:
@@ -71,6 +82,9 @@ def result_from_outcome(outcome) -> AssetCheckResult:
         "warnings": len(outcome.warnings),
         "seconds": MetadataValue.float(float(outcome.seconds)),
     }
+    if expectations is not None:
+        metadata["expectation_list"] = MetadataValue.md(
+            expectations_markdown(expectations, {f.key() for f in failures}, not_run=outcome.error is not None))
     if outcome.error:
         metadata["error"] = MetadataValue.text(outcome.error)
     if failures:
@@ -102,11 +116,12 @@ def _make_check(dataset: str, asset_key: AssetKey, description: str) -> AssetChe
         compute_kind="great_expectations",
     )
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        from expectations.runner import validate
+        from expectations.runner import describe_suite, validate
+        from expectations.suites import DATASETS
 
         outcome = validate(dataset, warehouse.db_path)
         context.log.info(outcome.summary())
-        return result_from_outcome(outcome)
+        return result_from_outcome(outcome, describe_suite(DATASETS[dataset].suite()))
 
     return _check
 

@@ -1,0 +1,3 @@
+from reporting.build import main
+
+raise SystemExit(main())
