@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingestion import load, periods, regions
+from ingestion.errors import RawCheckError
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
@@ -68,8 +69,9 @@ def derive(parsed: ParsedSource, src: RegisteredSource) -> dict[str, list[dict]]
 
 
 def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSummary:
-    """Parse and load one source. On any error nothing of this source is changed in the
-    warehouse (the failure is logged in raw.ingest_log) and the error is re-raised."""
+    """Parse, load and check one source (the raw GX suites on its rows, before commit). On any
+    error, or a failed raw check, nothing of this source is changed in the warehouse (the failure
+    is logged in raw.ingest_log) and the error is re-raised."""
     try:
         parsed = parse_source(src)
         meta, region_rows, issues = source_meta(src, parsed)
@@ -78,7 +80,15 @@ def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSu
     except Exception as e:
         load.log_failure(db_path, src.source_id, f"{type(e).__name__}: {e}")
         raise
-    written = load.write_source(db_path, meta, parsed.result, derived=derived, regions=region_rows)
+    from expectations.runner import check_source
+
+    try:
+        written = load.write_source(db_path, meta, parsed.result, derived=derived, regions=region_rows,
+                                    check=check_source)
+    except RawCheckError as e:
+        e.at(src.relative_file())
+        load.log_failure(db_path, src.source_id, f"{type(e).__name__}: {e}")
+        raise
     res = parsed.result
     return IngestSummary(
         source_id=src.source_id,
