@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingestion import load, periods, regions
+from ingestion import duplicates, load, periods, regions
 from ingestion.errors import RawCheckError
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
@@ -68,17 +68,24 @@ def derive(parsed: ParsedSource, src: RegisteredSource) -> dict[str, list[dict]]
     return signals.derive_tables(parsed.result.rows, src.spec)
 
 
+def failure_text(src: RegisteredSource, e: Exception) -> str:
+    """What raw.ingest_log keeps of a failure: the error, always naming the source's file."""
+    text = f"{type(e).__name__}: {e}"
+    return text if src.relative_file() in text else f"{src.relative_file()}: {text}"
+
+
 def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSummary:
     """Parse, load and check one source (the raw GX suites on its rows, before commit). On any
     error, or a failed raw check, nothing of this source is changed in the warehouse (the failure
     is logged in raw.ingest_log) and the error is re-raised."""
     try:
         parsed = parse_source(src)
+        duplicates.drop_repeated_rows(parsed.result, parsed.text.lines)
         meta, region_rows, issues = source_meta(src, parsed)
         parsed.result.issues.extend(issues)
         derived = derive(parsed, src)
     except Exception as e:
-        load.log_failure(db_path, src.source_id, f"{type(e).__name__}: {e}")
+        load.log_failure(db_path, src.source_id, failure_text(src, e))
         raise
     from expectations.runner import check_source
 
@@ -87,7 +94,7 @@ def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSu
                                     check=check_source)
     except RawCheckError as e:
         e.at(src.relative_file())
-        load.log_failure(db_path, src.source_id, f"{type(e).__name__}: {e}")
+        load.log_failure(db_path, src.source_id, failure_text(src, e))
         raise
     res = parsed.result
     return IngestSummary(

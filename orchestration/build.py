@@ -304,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     db_path = warehouse_path()
     try:
         with build_lock(db_path, args.wait) as notes:
+            for n in notes:
+                print(f"recovered: {n}", flush=True)
             try:
                 report = run_build(only=only, publish=not args.no_publish, parse=not args.no_parse)
             except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
