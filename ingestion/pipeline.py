@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingestion import duplicates, load, periods, regions
-from ingestion.errors import RawCheckError
+from ingestion.errors import RawCheckError, RegistryError
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
@@ -35,7 +35,10 @@ def source_meta(src: RegisteredSource, parsed: ParsedSource) -> tuple[dict, list
     region_rows: list[dict] = []
     region_code = None
     if spec.jurisdiction is not None:
-        region = regions.resolve(spec.jurisdiction)
+        try:
+            region = regions.resolve(spec.jurisdiction)
+        except regions.RegionError as e:
+            raise RegistryError(src.yaml_path, str(e), field="jurisdiction") from e
         region_code = region.region_code
         region_rows = [asdict(r) for r in regions.ancestors(region)]
     else:
