@@ -21,8 +21,8 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from ingestion import tasks
-from ingestion.labels import region_name_en
 from ingestion.failpoints import failpoint
+from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
 
 # Called inside a source's write transaction, before commit: raises to roll the write back.
