@@ -7,7 +7,6 @@ with ``MetricResolutionError``). Returns a plain ``ValidationOutcome``: no GX ob
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import math
 import time
@@ -21,7 +20,8 @@ import duckdb
 import pandas as pd
 
 from expectations.suites import DATASETS, Dataset, context
-from ingestion.load import lock_path, wait_for_lock
+from ingestion.errors import RawCheckError
+from ingestion.load import hold_lock, lock_path
 
 SAMPLE_SIZE = 5
 
@@ -86,22 +86,20 @@ class ValidationOutcome:
 
 @contextlib.contextmanager
 def read_only(db_path: Path, timeout_s: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection. Takes a shared lock on the writers' lock file (see
-    ``ingestion.load.writer``) so it waits for a writer of this process family to finish, and
-    retries while another process (e.g. dbt) holds the file."""
+    """A read-only connection to the live warehouse. Takes the writers' lock file (see
+    ``ingestion.load.writer``) while it reads, so it waits for a writer of this process family to
+    finish, and retries while another process (e.g. dbt) holds the file. (Readers of the
+    published copy take no lock: it is swapped in atomically.)"""
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path}: warehouse file does not exist (run the build first)")
     deadline = time.monotonic() + timeout_s
     with contextlib.ExitStack() as stack:
         try:
-            lock = stack.enter_context(open(lock_path(db_path), "a"))
+            stack.enter_context(hold_lock(lock_path(db_path), timeout_s=timeout_s,
+                                          message=f"{db_path}: a writer held the lock for {timeout_s:.0f}s"))
         except OSError:
-            lock = None  # read-only directory: no lock, rely on the retry below
-        if lock is not None:
-            wait_for_lock(lock, shared=True, deadline=deadline,
-                          timeout_message=f"{db_path}: a writer held the lock for {timeout_s:.0f}s")
-            stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
+            pass  # read-only directory: no lock, rely on the retry below
         while True:
             try:
                 con = duckdb.connect(str(db_path), read_only=True)
@@ -292,6 +290,31 @@ def validate(dataset: str | Dataset, db_path: Path) -> ValidationOutcome:
     )
     out.seconds = round(time.monotonic() - t0, 3)
     return out
+
+
+RAW_DATASETS = tuple(name for name in DATASETS if name.startswith("raw_"))
+
+
+def validate_source(con: duckdb.DuckDBPyConnection, source_id: str) -> list[ValidationOutcome]:
+    """Every raw suite on one source's rows, read through ``con`` (the source's own write
+    transaction, before commit): the raw checks per source partition."""
+    outcomes = []
+    for name in RAW_DATASETS:
+        ds = DATASETS[name]
+        df = con.execute(f"select * from ({ds.sql}) where source_id = ?", [source_id]).df()
+        outcomes.append(validate_frame(df, ds.suite(), dataset=ds.name, table=ds.table, keys=ds.keys,
+                                       strict_columns=ds.strict_columns))
+    return outcomes
+
+
+def check_source(con: duckdb.DuckDBPyConnection, source_id: str) -> None:
+    """``ingestion.load.write_source``'s pre-commit check: RawCheckError when an error-level raw
+    expectation fails for this source (its write is rolled back, its previous load kept)."""
+    failed = [o for o in validate_source(con, source_id) if not o.success]
+    if failed:
+        lines = [f"gx_{o.dataset}: {f.describe()}" + (f" e.g. {f.samples[0]}" if f.samples else "")
+                 for o in failed for f in o.errors]
+        raise RawCheckError(source_id, lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,3 +84,13 @@ class FetchError(IngestError):
 
     def __init__(self, url: str, problem: str):
         super().__init__(problem, url)
+
+
+class RawCheckError(IngestError):
+    """A source's rows fail an error-level raw GX check; they were not committed."""
+
+    def __init__(self, source_id: str, failures: Sequence[str], file: str | Path | None = None):
+        self.source_id = source_id
+        self.failures = list(failures)
+        super().__init__("blocking raw check(s) failed, rows not loaded (the previous load is kept): "
+                         + "; ".join(self.failures), file)

@@ -1,28 +1,32 @@
 """Write one source's parse result into the DuckDB ``raw`` schema.
 
 DuckDB allows one writer per file: every write here takes an exclusive file lock beside the
-database, opens the connection only for the write, and replaces the source's rows inside one
-transaction (delete + insert), so re-running is idempotent and a failure leaves the previously
-loaded rows of every source intact.
+database (``hold_lock``: ``filelock.FileLock``, released by the OS when its holder dies, so a
+killed run never leaves a held lock), opens the connection only for the write, and replaces the
+source's rows inside one transaction (delete + insert + the source's raw checks), so re-running is
+idempotent and a failure, a failed raw check or a SIGKILL leaves the previously loaded rows of
+every source intact.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO
 
 import duckdb
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from ingestion import tasks
+from ingestion.failpoints import failpoint
 from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
+
+# Called inside a source's write transaction, before commit: raises to roll the write back.
+SourceCheck = Callable[[duckdb.DuckDBPyConnection, str], None]
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -152,22 +156,24 @@ PER_SOURCE_TABLES = (
 
 
 def lock_path(db_path: Path) -> Path:
-    """The lock file beside the warehouse that writers (exclusive) and readers (shared) take."""
+    """The lock file beside the warehouse that its writers and (briefly) its readers take."""
     return db_path.with_name(db_path.name + ".lock")
 
 
-def wait_for_lock(lock: IO[str], *, shared: bool, deadline: float, timeout_message: str) -> None:
-    """flock ``lock`` (shared for readers, exclusive for writers), retrying until ``deadline``
-    (time.monotonic); then TimeoutError(timeout_message). The one lock loop of the project."""
-    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-    while True:
-        try:
-            fcntl.flock(lock, mode)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise TimeoutError(timeout_message) from None
-            time.sleep(0.2)
+@contextlib.contextmanager
+def hold_lock(path: Path, *, timeout_s: float, message: str) -> Iterator[None]:
+    """The one lock helper of the project: an exclusive ``filelock.FileLock`` on ``path``, waited
+    for up to ``timeout_s`` seconds (0: do not wait), then ``TimeoutError(message)``. The OS
+    releases it when the holding process dies, so a killed build never leaves it held."""
+    lock = FileLock(str(path), timeout=timeout_s, is_singleton=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise TimeoutError(message) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextlib.contextmanager
@@ -175,18 +181,14 @@ def writer(db_path: Path, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyC
     """The one way to write the warehouse: an exclusive lock file, then a short-lived connection."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(db_path), "w") as lock:
-        wait_for_lock(lock, shared=False, deadline=time.monotonic() + timeout_s,
-                      timeout_message=f"{db_path}: another writer held the lock for {timeout_s:.0f}s")
+    with hold_lock(lock_path(db_path), timeout_s=timeout_s,
+                   message=f"{db_path}: another writer held the lock for {timeout_s:.0f}s"):
+        con = duckdb.connect(str(db_path))
         try:
-            con = duckdb.connect(str(db_path))
-            try:
-                con.execute(RAW_DDL)
-                yield con
-            finally:
-                con.close()
+            con.execute(RAW_DDL)
+            yield con
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            con.close()
 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -199,11 +201,14 @@ def write_source(
     result: ParseResult,
     derived: dict[str, list[dict]] | None = None,
     regions: list[dict] | None = None,
+    check: SourceCheck | None = None,
 ) -> dict[str, int]:
     """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
     ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
     ``regions`` are upserted into raw.regions (shared by sources, never deleted), each with its
-    English name (``ingestion.labels.region_name_en``)."""
+    English name (``ingestion.labels.region_name_en``). ``check`` runs on the written
+    rows before commit; if it raises, the write is rolled back (the source keeps its previous
+    load) and the error propagates."""
     sid = source_meta["source_id"]
     rows = []
     for r in result.rows:
@@ -271,10 +276,13 @@ def write_source(
                 con.execute(f"insert into {table} ({cols}) select {cols} from df_in")
                 con.unregister("df_in")
             tasks.relink(con, groups | tasks.groups_of(con, sid), source_id=sid)
+            if check is not None:
+                check(con, sid)
             con.execute(
                 "insert into raw.ingest_log values (?, ?, true, null, ?)",
                 [sid, dt.datetime.now(dt.UTC).replace(tzinfo=None), len(result.rows)],
             )
+            failpoint("ingest.before_commit")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -15,7 +15,7 @@ from ingestion.formats import Document, script
 from ingestion.layouts import finishing
 from ingestion.layouts.document import parse_document
 from ingestion.model import ParseResult, SourceIssue
-from ingestion.reader import SourceText, read_text_file
+from ingestion.reader import SourceText, check_size, read_text_file
 from ingestion.registry import RegisteredSource, SourceSpec
 
 
@@ -83,6 +83,7 @@ def _parse_document(path: Path, spec: SourceSpec, name: str, kind: str) -> Parse
 
 def parse_file(path: Path, spec: SourceSpec, display_name: str | None = None) -> ParsedSource:
     name = display_name or str(path)
+    check_size(Path(path), name)  # before any reader opens it (README "Limits")
     kind = _document_kind(Path(path), spec.layout)
     if kind is not None:
         return _parse_document(Path(path), spec, name, kind)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingestion import load, periods, regions
+from ingestion import duplicates, load, periods, regions
+from ingestion.errors import RawCheckError, RegistryError
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
 from ingestion.parse import ParsedSource, parse_source
@@ -34,7 +35,10 @@ def source_meta(src: RegisteredSource, parsed: ParsedSource) -> tuple[dict, list
     region_rows: list[dict] = []
     region_code = None
     if spec.jurisdiction is not None:
-        region = regions.resolve(spec.jurisdiction)
+        try:
+            region = regions.resolve(spec.jurisdiction)
+        except regions.RegionError as e:
+            raise RegistryError(src.yaml_path, str(e), field="jurisdiction") from e
         region_code = region.region_code
         region_rows = [asdict(r) for r in regions.ancestors(region)]
     else:
@@ -67,18 +71,34 @@ def derive(parsed: ParsedSource, src: RegisteredSource) -> dict[str, list[dict]]
     return signals.derive_tables(parsed.result.rows, src.spec)
 
 
+def failure_text(src: RegisteredSource, e: Exception) -> str:
+    """What raw.ingest_log keeps of a failure: the error, always naming the source's file."""
+    text = f"{type(e).__name__}: {e}"
+    return text if src.relative_file() in text else f"{src.relative_file()}: {text}"
+
+
 def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSummary:
-    """Parse and load one source. On any error nothing of this source is changed in the
-    warehouse (the failure is logged in raw.ingest_log) and the error is re-raised."""
+    """Parse, load and check one source (the raw GX suites on its rows, before commit). On any
+    error, or a failed raw check, nothing of this source is changed in the warehouse (the failure
+    is logged in raw.ingest_log) and the error is re-raised."""
     try:
         parsed = parse_source(src)
+        duplicates.drop_repeated_rows(parsed.result, parsed.text.lines)
         meta, region_rows, issues = source_meta(src, parsed)
         parsed.result.issues.extend(issues)
         derived = derive(parsed, src)
     except Exception as e:
-        load.log_failure(db_path, src.source_id, f"{type(e).__name__}: {e}")
+        load.log_failure(db_path, src.source_id, failure_text(src, e))
         raise
-    written = load.write_source(db_path, meta, parsed.result, derived=derived, regions=region_rows)
+    from expectations.runner import check_source
+
+    try:
+        written = load.write_source(db_path, meta, parsed.result, derived=derived, regions=region_rows,
+                                    check=check_source)
+    except RawCheckError as e:
+        e.at(src.relative_file())
+        load.log_failure(db_path, src.source_id, failure_text(src, e))
+        raise
     res = parsed.result
     return IngestSummary(
         source_id=src.source_id,

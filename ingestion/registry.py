@@ -5,6 +5,8 @@ an error naming the file, the field and what was expected."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,11 @@ from ingestion.model import ROLES, STATUS_ENUM
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES_DIR = REPO_ROOT / "data" / "sources"
 SOURCE_YAML = "source.yaml"
+# A source id is a folder name, a Dagster partition key and a value in every raw table: lower-case
+# letters, digits and '_', at most 64 characters (no '/', '.', spaces or shell metacharacters).
+SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,63}$"
+# A source.yaml is a few lines; anything this large is not one (and is not parsed).
+MAX_YAML_BYTES = 256 * 1024
 
 
 class _Strict(BaseModel):
@@ -76,8 +83,8 @@ class Period(_Strict):
 
 
 class SourceSpec(_Strict):
-    source_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$", description="lower-case id, also the partition key")
-    file: str = Field(description="bulletin file name, relative to the folder of source.yaml")
+    source_id: str = Field(pattern=SOURCE_ID_PATTERN, description="lower-case id, also the partition key")
+    file: str = Field(description="bulletin file name, relative to the folder of source.yaml (inside it)")
     title: str | None = None
     jurisdiction: Jurisdiction | None = Field(
         None, description="null only when the bulletin genuinely does not say; then give unknown_reason"
@@ -99,6 +106,11 @@ class SourceSpec(_Strict):
     status_words: dict[str, str] = Field(default_factory=dict)
     # Layout-specific knobs (documented per layout).
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("file")
+    @classmethod
+    def _relative_inside(cls, v: str) -> str:
+        return check_relative_file(v)
 
     @field_validator("layout")
     @classmethod
@@ -128,6 +140,40 @@ class SourceSpec(_Strict):
         if (self.jurisdiction is None or self.period is None) and not self.unknown_reason:
             raise ValueError("jurisdiction or period is null: say why in unknown_reason")
         return self
+
+
+def check_relative_file(name: str) -> str:
+    """``file:`` names a file inside the source's own folder: a relative path with no ``..``, no
+    absolute path, drive or backslash. (Symlinks pointing out are refused by ``contained_file``.)"""
+    if not name:
+        raise ValueError("empty file name")
+    if "\x00" in name:
+        raise ValueError("file name contains a NUL byte")
+    if name.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", name) or Path(name).is_absolute():
+        raise ValueError(f"{name!r} is an absolute path; give the file's name inside the source's own folder")
+    parts = re.split(r"[/\\]", name)
+    if ".." in parts:
+        raise ValueError(f"{name!r} leaves the source's folder ('..'); the file must be inside it")
+    return name
+
+
+def contained_file(folder: Path, name: str) -> Path:
+    """``folder / name`` after resolving symlinks, refused (ValueError) unless it is inside ``folder``."""
+    base = folder.resolve()
+    target = (folder / check_relative_file(name)).resolve()
+    if not target.is_relative_to(base):
+        raise ValueError(f"{name!r} resolves to {target}, outside the source's folder {base} (a symlink pointing out?)")
+    return target
+
+
+def read_key(src: RegisteredSource) -> str:
+    """What makes two entries the same bulletin read the same way: the file's content (sha256)
+    and the options that select or decode it. Two entries over one file with different
+    ``options.line_range`` (two bulletins in one excerpt) are different sources."""
+    digest = hashlib.sha256(src.file_path.read_bytes()).hexdigest()
+    opts = json.dumps({"options": src.spec.options, "encoding": src.spec.encoding}, sort_keys=True,
+                      ensure_ascii=False, default=str)
+    return f"{digest}:{opts}"
 
 
 @dataclass
@@ -180,7 +226,14 @@ def _field_problems(err: ValidationError) -> list[FieldProblem]:
 
 
 def load_spec(yaml_path: Path) -> RegisteredSource:
-    """Parse and validate one source.yaml. Raises RegistryError naming the file and field."""
+    """Parse and validate one source.yaml. Raises RegistryError naming the file and field.
+    ``yaml.safe_load`` only: no tag builds a Python object."""
+    try:
+        size = yaml_path.stat().st_size
+    except OSError as e:
+        raise RegistryError(yaml_path, f"cannot read: {e.strerror}") from None
+    if size > MAX_YAML_BYTES:
+        raise RegistryError(yaml_path, f"{size} bytes: larger than the {MAX_YAML_BYTES} bytes a source.yaml may have")
     try:
         raw = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
@@ -194,6 +247,10 @@ def load_spec(yaml_path: Path) -> RegisteredSource:
     except ValidationError as e:
         raise RegistryError(yaml_path, _field_problems(e)) from None
     src = RegisteredSource(spec=spec, yaml_path=yaml_path)
+    try:
+        contained_file(src.folder, spec.file)
+    except ValueError as e:
+        raise RegistryError(yaml_path, str(e), field="file") from None
     if not src.file_path.is_file():
         raise RegistryError(yaml_path, f"{spec.file!r} not found beside it", field="file")
     return src
@@ -204,8 +261,13 @@ def load_registry(sources_dir: Path = DEFAULT_SOURCES_DIR) -> Registry:
     one broken entry does not hide the others; duplicate ids are errors too."""
     reg = Registry()
     seen: dict[str, Path] = {}
+    same_read: dict[str, RegisteredSource] = {}
+    root = Path(sources_dir).resolve()
     for yaml_path in sorted(Path(sources_dir).glob(f"*/{SOURCE_YAML}")):
         try:
+            if not yaml_path.resolve().is_relative_to(root):
+                raise RegistryError(yaml_path, f"resolves to {yaml_path.resolve()}, outside the registry {root} "
+                                               "(a symlinked folder or source.yaml pointing out)")
             src = load_spec(yaml_path)
         except RegistryError as e:
             reg.errors.append(e)
@@ -215,6 +277,14 @@ def load_registry(sources_dir: Path = DEFAULT_SOURCES_DIR) -> Registry:
                 RegistryError(yaml_path, f"{src.source_id!r} already used by {seen[src.source_id]}", field="source_id")
             )
             continue
+        key = read_key(src)
+        if key in same_read:
+            other = same_read[key]
+            reg.errors.append(RegistryError(
+                yaml_path, f"{src.spec.file!r} is the same file, read with the same options, as source "
+                           f"{other.source_id!r} ({other.yaml_path}); register a bulletin once", field="file"))
+            continue
         seen[src.source_id] = yaml_path
+        same_read[key] = src
         reg.sources.append(src)
     return reg

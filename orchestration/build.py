@@ -5,10 +5,19 @@
    ``.dagster_home``) with the registry; drop the rows of sources that left the registry;
    re-create raw tables whose columns changed in ingestion/load.py.
 3. Materialise every ``raw_bulletin`` partition (one in-process run per source).
-4. One in-process run: raw GX checks (blocking) -> ``dbt build`` (models + dbt tests) -> mart GX
-   checks (blocking) -> publish. If a source failed to ingest or the registry has an invalid entry,
-   the marts are still refreshed from what is loaded, but nothing is published.
-5. Print a summary (``orchestration.report``); exit with the report's status code.
+   A source that fails to read, parse or pass its raw GX checks (run on its rows before its write
+   commits) is excluded: its previous good load stays (or nothing), the failure is in
+   ``raw.ingest_log``, the report and the run in the Dagster UI. An invalid registry entry too.
+4. One in-process run: raw GX checks (blocking, whole tables) -> ``dbt build`` (models + dbt
+   tests) -> mart GX checks (blocking) -> publish, over every source that is loaded: one bad
+   source never stops the others from publishing.
+5. Print a summary (``orchestration.report``), write it as JSON beside the warehouse
+   (``<warehouse>.report.json``); exit 0 ok / 3 partial (sources excluded, the rest published) /
+   1 failed (nothing new published) / 4 busy (another build of this warehouse is running).
+
+One build at a time per warehouse: the build lock ``<warehouse>.build.lock`` (``--wait SECONDS``
+to wait for it; default: refuse at once, exit 4). Its holder is recorded beside it
+(``<warehouse>.build.json``); one left by a killed build is reported and cleared.
 
 Environment: ``WAREHOUSE_PATH`` (default data/warehouse.duckdb), ``BULLETIN_SOURCES_DIR``
 (default data/sources), ``DAGSTER_HOME`` (default .dagster_home). Nothing is written to the
@@ -18,11 +27,15 @@ environment.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import json
 import os
 import socket
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +47,7 @@ from orchestration.report import (
     format_report,
     meta_value,
     source_outcome,
+    write_report,
 )
 from orchestration.resources import dagster_home, sources_dir, warehouse_path
 
@@ -125,12 +139,71 @@ def ingest(job: Any, instance: Any, source_ids: list[str], tags: dict[str, str])
 
 
 def downstream_job_name(report: BuildReport, publish: bool) -> str:
-    """Publish only when asked and every source ingested and the registry is valid; otherwise
-    refresh the marts from what is loaded and keep the last published copy."""
+    """Publish unless told not to, also when some sources were excluded (they keep their previous
+    load): the blocking raw and mart checks of the run decide, not one bad source."""
     from orchestration.definitions import BUILD_JOB, REFRESH_JOB
 
-    ok = publish and not report.registry_errors and not report.failed_sources
-    return BUILD_JOB if ok else REFRESH_JOB
+    return BUILD_JOB if publish else REFRESH_JOB
+
+
+def log_registry_errors(db_path: Path, errors: list[Any]) -> None:
+    """An invalid registry entry is an excluded source too: its failure goes to raw.ingest_log
+    (under its folder name) when the warehouse exists."""
+    if not db_path.exists():
+        return
+    from ingestion.load import log_failure
+
+    for e in errors:
+        if e.folder:
+            log_failure(db_path, e.folder, f"{type(e).__name__}: {e}")
+
+
+# ------------------------------------------------------------------------- the build lock
+
+
+def build_lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".build.lock")
+
+
+def owner_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".build.json")
+
+
+def read_owner(db_path: Path) -> dict[str, Any]:
+    try:
+        owner: dict[str, Any] = json.loads(owner_path(db_path).read_text(encoding="utf-8"))
+        return owner
+    except (OSError, ValueError):
+        return {}
+
+
+def describe_owner(owner: dict[str, Any]) -> str:
+    if not owner:
+        return "another build"
+    return f"build pid {owner.get('pid')} on {owner.get('host')} started {owner.get('started_at')}"
+
+
+@contextlib.contextmanager
+def build_lock(db_path: Path, wait_s: float) -> Iterator[list[str]]:
+    """Hold the build lock of ``db_path`` (``ingestion.load.hold_lock``) for the whole build; yield
+    notes about a stale owner record left by a killed build (then replaced). TimeoutError when
+    another build holds it for longer than ``wait_s``."""
+    from ingestion.load import hold_lock
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    message = f"{describe_owner(read_owner(db_path))} is running on {db_path}; wait for it, or use --wait SECONDS"
+    with hold_lock(build_lock_path(db_path), timeout_s=wait_s, message=message):
+        notes = []
+        stale = read_owner(db_path)
+        if stale:  # we hold the lock, so its recorded holder is gone without cleaning up
+            notes.append(f"stale build lock of {describe_owner(stale)} (killed: it is no longer running), cleared")
+        owner = {"pid": os.getpid(), "host": socket.gethostname(),
+                 "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        owner_path(db_path).write_text(json.dumps(owner), encoding="utf-8")
+        try:
+            yield notes
+        finally:
+            owner_path(db_path).unlink(missing_ok=True)
 
 
 def skipped_steps(result: Any) -> list[str]:
@@ -182,10 +255,12 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
     with DagsterInstance.from_config(str(home)) as instance:
         recovered = recover_stale_runs(instance)
         if recovered:
-            print(f"recovered {len(recovered)} run(s) left by a killed build: {', '.join(recovered)}")
+            report.notes.append(f"{len(recovered)} Dagster run(s) left by a killed build marked failed: "
+                                f"{', '.join(recovered)}")
 
         plan = sync_partitions(instance, sources_dir())
         report.registry_errors = plan.registry_errors
+        log_registry_errors(db_path, plan.errors)
         invalid_ids = plan.invalid_ids
         report.removed_sources = prune_vanished(db_path, set(plan.wanted), invalid_ids)
         # Raw tables whose columns no longer match ingestion.load's DDL are dropped and every
@@ -216,6 +291,8 @@ def parse_cli(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m orchestration.build", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--only", help="comma-separated source ids to (re)ingest; the others stay as loaded")
     ap.add_argument("--no-publish", action="store_true", help="refresh the marts but do not publish")
+    ap.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                    help="wait up to SECONDS for another build of this warehouse to finish (default: exit 4 at once)")
     ap.add_argument("--no-parse", action="store_true",
                     help="use the existing dbt manifest (the caller has just run `dbt parse`)")
     return ap.parse_args(argv)
@@ -224,12 +301,21 @@ def parse_cli(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_cli(argv)
     only = [s.strip() for s in args.only.split(",")] if args.only else None
+    db_path = warehouse_path()
     try:
-        report = run_build(only=only, publish=not args.no_publish, parse=not args.no_parse)
-    except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
-        traceback.print_exc()
-        report = BuildReport(fatal=f"{type(e).__name__}: {e}")
-    sys.stdout.write(format_report(report, warehouse_path()))
+        with build_lock(db_path, args.wait) as notes:
+            for n in notes:
+                print(f"recovered: {n}", flush=True)
+            try:
+                report = run_build(only=only, publish=not args.no_publish, parse=not args.no_parse)
+            except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
+                traceback.print_exc()
+                report = BuildReport(fatal=f"{type(e).__name__}: {e}")
+            report.notes[:0] = notes
+            write_report(report, db_path)
+    except TimeoutError as e:
+        report = BuildReport(busy=str(e))  # the running build's report is not overwritten
+    sys.stdout.write(format_report(report, db_path))
     return report.exit_code
 
 

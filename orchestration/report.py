@@ -3,19 +3,32 @@ exit code, and the printed summary. Small functions from Dagster results to plai
 unit-tested in tests/test_orchestration.py.
 
 The status is decided in one place (``BuildReport.status``) and mapped to an exit code in one
-table (``EXIT_CODES``): a new status (e.g. ``partial``: a bad source excluded, the others
-published) is one entry in each.
+table (``EXIT_CODES``, documented in the README "Exit status"):
+
+* ``ok`` (0): every source ingested, checks passed, published.
+* ``partial`` (3): some sources were excluded (failed to read, parse or pass their raw checks, or
+  an invalid registry entry) and keep their previous load (or nothing); every other source was
+  built and published.
+* ``failed`` (1): nothing new was published (dbt or a blocking mart check failed, every source
+  failed, or the build could not start).
+* ``busy`` (4): another build of the same warehouse is running; nothing was done.
+
+The same report is written as JSON beside the warehouse (``<warehouse>.report.json``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import os
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 OK = "ok"
+PARTIAL = "partial"
 FAILED = "failed"
-EXIT_CODES = {OK: 0, FAILED: 1}
+BUSY = "busy"
+EXIT_CODES = {OK: 0, FAILED: 1, PARTIAL: 3, BUSY: 4}
 # Lines of a failing GX check's failure list shown in the summary (the rest is in the UI).
 MAX_FAILURE_LINES = 12
 
@@ -58,6 +71,8 @@ class BuildReport:
     published: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     fatal: str | None = None
+    busy: str | None = None  # another build holds the build lock: who
+    notes: list[str] = field(default_factory=list)  # recoveries (stale lock, killed runs, temp files)
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -65,15 +80,18 @@ class BuildReport:
 
     @property
     def status(self) -> str:
+        if self.busy is not None:
+            return BUSY
         if (
             self.fatal is not None
-            or self.registry_errors
-            or self.failed_sources
             or self.failed_steps
             or self.skipped_steps
             or any(c.blocking_failure for c in self.checks)
+            or (self.sources and not any(s.ok for s in self.sources))
         ):
             return FAILED
+        if self.registry_errors or self.failed_sources:
+            return PARTIAL
         return OK
 
     @property
@@ -83,6 +101,32 @@ class BuildReport:
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.status]
+
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``<warehouse>.report.json`` holds: status, exit code, the excluded sources and why."""
+        return {
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "excluded_sources": [{"source_id": s.source_id, "error": s.error} for s in self.failed_sources],
+            "registry_errors": self.registry_errors,
+            "published": self.published,
+            **{k: v for k, v in asdict(self).items() if k not in ("published", "registry_errors")},
+        }
+
+
+def report_path(db_path: Path) -> Path:
+    return Path(db_path).with_name(Path(db_path).name + ".report.json")
+
+
+def write_report(report: BuildReport, db_path: Path) -> Path:
+    """The report as JSON beside the warehouse (written to a temp file, then swapped in)."""
+    out = report_path(db_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, out)
+    return out
 
 
 # ------------------------------------------------------------------ from Dagster results
@@ -187,6 +231,9 @@ def format_checks(checks: list[CheckOutcome]) -> list[str]:
 
 def format_report(report: BuildReport, db_path: Path) -> str:
     lines = ["", "== bulletin-warehouse build ==", f"warehouse: {db_path}"]
+    if report.busy:
+        lines.append(f"BUSY: {report.busy}")
+    lines += [f"recovered: {n}" for n in report.notes]
     if report.fatal:
         lines.append(f"FATAL: {report.fatal}")
     lines += [f"registry error: {e}" for e in report.registry_errors]
@@ -204,6 +251,9 @@ def format_report(report: BuildReport, db_path: Path) -> str:
         "",
         f"published: {report.published or 'NOT published (the previous published copy is unchanged)'}",
         "timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()),
-        f"result: {report.status.upper()}",
     ]
+    excluded = [s.source_id for s in report.failed_sources] + [e.split(": ", 1)[0] for e in report.registry_errors]
+    if excluded:
+        lines.append(f"excluded from this build (previous load kept, if any): {', '.join(excluded)}")
+    lines.append(f"result: {report.status.upper()} (exit {report.exit_code}; report: {report_path(db_path)})")
     return "\n".join(lines) + "\n"

@@ -264,8 +264,9 @@ def test_publish_is_atomic_and_exports_every_mart(tmp_path):
 
 def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     """A registry of one source that cannot be parsed: its partition fails with a message naming
-    the file, the failure is logged in raw.ingest_log, the build picks the job without publish,
-    and the summary says FAILED / NOT published. (The full build is the session's seed warehouse.)"""
+    the file, the failure is logged in raw.ingest_log, and with no source ingested the summary says
+    FAILED / NOT published (exit 1). (The full build is the session's seed warehouse; one bad source
+    among good ones is the reliability battery's `test_one_of_six_sources_broken`.)"""
     from dagster import DagsterInstance
 
     from orchestration import build
@@ -298,9 +299,7 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     assert logged, "the failed attempt is not in raw.ingest_log"
 
     report = BuildReport(sources=outcomes)
-    job = build.downstream_job_name(report, publish=True)
-    assert job == "refresh_marts"
-    assert PUBLISHED_KEY not in defs.resolve_job_def(job).asset_layer.asset_graph.get_all_asset_keys()
+    assert PUBLISHED_KEY not in defs.resolve_job_def("refresh_marts").asset_layer.asset_graph.get_all_asset_keys()
     assert PUBLISHED_KEY in defs.resolve_job_def("build_warehouse").asset_layer.asset_graph.get_all_asset_keys()
     assert not report.ok and report.exit_code == 1
     text = format_report(report, db)
@@ -310,15 +309,16 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     assert not (tmp_path / "published").exists()
 
 
-def test_downstream_job_publishes_only_a_clean_ingest():
+def test_downstream_job_publishes_also_when_a_source_is_excluded():
+    """One bad source never holds back the others: the blocking checks of the run decide."""
     from orchestration.build import downstream_job_name
     from orchestration.report import BuildReport, SourceOutcome
 
     good, bad = SourceOutcome("a", True, rows=1), SourceOutcome("b", False, error="x")
     assert downstream_job_name(BuildReport(sources=[good]), publish=True) == "build_warehouse"
     assert downstream_job_name(BuildReport(sources=[good]), publish=False) == "refresh_marts"
-    assert downstream_job_name(BuildReport(sources=[good, bad]), publish=True) == "refresh_marts"
-    assert downstream_job_name(BuildReport(sources=[good], registry_errors=["x: bad"]), publish=True) == "refresh_marts"
+    assert downstream_job_name(BuildReport(sources=[good, bad]), publish=True) == "build_warehouse"
+    assert downstream_job_name(BuildReport(sources=[good], registry_errors=["x: bad"]), publish=True) == "build_warehouse"
 
 
 # ------------------------------------------------------------------------------ the UI
@@ -419,10 +419,17 @@ def test_build_report_exit_status_and_summary():
                      checks=[CheckOutcome("mart/task_progress", "gx_mart_task_progress", False, "WARN", "1 warnings")],
                      published="/x/published/warehouse.duckdb")
     assert ok.ok and ok.status == "ok" and ok.exit_code == 0  # a WARN-severity failure does not fail the build
+    good = SourceOutcome("g", True, rows=1)
+    partial = [
+        BuildReport(sources=[good, SourceOutcome("a", False, error="ingesting a (a.txt) failed: LayoutError: …")]),
+        BuildReport(sources=[good], registry_errors=["data/sources/x/source.yaml: field 'period': …"]),
+    ]
+    assert [(r.status, r.exit_code) for r in partial] == [("partial", 3)] * 2
+    assert "excluded from this build (previous load kept, if any): a" in format_report(partial[0], Path("w.duckdb"))
+    assert BuildReport(busy="build pid 1 is running").exit_code == 4
     failing = [
         BuildReport(sources=[SourceOutcome("a", False, error="ingesting a (a.txt) failed: LayoutError: …")]),
         BuildReport(checks=[CheckOutcome("raw_bulletin", "gx_raw_task_rows", False, "ERROR", "2 rows")]),
-        BuildReport(registry_errors=["data/sources/x/source.yaml: field 'period': …"]),
         BuildReport(skipped_steps=["warehouse_dbt"]),
         BuildReport(failed_steps=["warehouse_dbt: dbt build failed"]),
         BuildReport(fatal="dbt parse failed"),

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion import layouts
-from ingestion.errors import FormatError
+from ingestion.errors import FormatError, IngestError
 from ingestion.layouts.grid import GridRow
 
 
@@ -155,4 +155,10 @@ def read_document(path: Path, spec, kind: str | None = None, display_name: str |
     layout = layouts.for_kind(kind) if kind else None
     if kind is None or layout is None or layout.read is None:
         raise FormatError(name, f"not a recognised document format ({', '.join(layouts.document_kinds())})")
-    return layout.read(path, spec, name, kind)
+    try:
+        return layout.read(path, spec, name, kind)
+    except IngestError:
+        raise
+    except Exception as e:  # noqa: BLE001  a library's error on a damaged file: say which file and kind
+        raise FormatError(name, f"cannot be read as {kind} (damaged or not really a {kind} file?): "
+                                f"{type(e).__name__}: {e}") from e

@@ -116,7 +116,11 @@ def build_dbt_assets() -> AssetsDefinition:
         context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """``dbt build --threads 1`` into this run's warehouse: seeds, staging views, mart tables, tests."""
-        yield from dbt.cli(build_args(warehouse.db_path), context=context).stream()
+        from ingestion.failpoints import failpoint
+
+        for event in dbt.cli(build_args(warehouse.db_path), context=context).stream():
+            yield event
+            failpoint("dbt.during")
 
     return warehouse_dbt.map_asset_specs(_with_mart_freshness)
 

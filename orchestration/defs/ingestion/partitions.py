@@ -16,6 +16,7 @@ class PartitionSync:
     removed: list[str] = field(default_factory=list)
     registry_errors: list[str] = field(default_factory=list)
     invalid_ids: set[str] = field(default_factory=set)  # folders whose source.yaml is invalid
+    errors: list = field(default_factory=list)  # the RegistryErrors themselves
 
 
 def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
@@ -33,6 +34,7 @@ def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
         removed=sorted(k for k in have - set(wanted) if k not in invalid_ids),
         registry_errors=[str(e) for e in reg.errors],
         invalid_ids=invalid_ids,
+        errors=list(reg.errors),
     )
 
 

@@ -40,6 +40,7 @@ PUBLISHED_STORAGE_VERSION = "v1.0.0"
 def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> dict:
     """Copy ``db_path`` to ``published_path`` and export its mart tables to ``export_dir``.
     Returns what was published. Plain Python, used by the asset and the tests."""
+    from ingestion.failpoints import failpoint
     from ingestion.load import writer
 
     db_path, published_path, export_dir = Path(db_path), Path(published_path), Path(export_dir)
@@ -50,6 +51,7 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
     published_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_db = published_path.with_name(f".{published_path.name}.{token}.tmp")
     tmp_export = export_dir.with_name(f".{export_dir.name}.{token}.tmp")
+    remove_stale_temps(published_path, export_dir)
     try:
         # 1. A consistent copy: no other writer while we hold the lock; written table by table in
         #    the older storage format (schemas, tables, views, comments: COPY FROM DATABASE).
@@ -80,6 +82,7 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
         finally:
             con.close()
         # 3. Swap in: the database file atomically, then each Parquet file atomically.
+        failpoint("publish.before_swap")
         os.replace(tmp_db, published_path)
         export_dir.mkdir(parents=True, exist_ok=True)
         for name in tables:
@@ -109,6 +112,19 @@ def publish_warehouse(db_path: Path, published_path: Path, export_dir: Path) -> 
         "published_at": published_at,
         "seconds": round(time.monotonic() - t0, 3),
     }
+
+
+def remove_stale_temps(published_path: Path, export_dir: Path) -> list[Path]:
+    """Temp copies a killed publish left beside the published copy and the export folder (only
+    one publish runs at a time: the build lock). Returns what was removed."""
+    stale = [*published_path.parent.glob(f".{published_path.name}.*.tmp"),
+             *export_dir.parent.glob(f".{export_dir.name}.*.tmp"), *export_dir.glob("._manifest.*.tmp")]
+    for p in stale:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    return stale
 
 
 def build_publish_asset() -> AssetsDefinition:
