@@ -1,9 +1,7 @@
-"""Shared helpers of the benchmarks: a timer, a build environment in a temp folder, a result row."""
+"""Shared helpers of the benchmarks: a timer, a result row (the build environment: orchestration.environment)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,16 +33,6 @@ def median_time(fn: Callable[[], object], repeat: int = 3) -> float:
     return statistics.median(timed(fn)[0] for _ in range(repeat))
 
 
-def build_env(root: Path, sources: Path) -> dict[str, str]:
-    """The environment of a headless build into ``root`` from the registry ``sources``."""
-    home = root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_IS_DEV_CLI"}
-    env.update(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(root / "warehouse.duckdb"),
-               BULLETIN_SOURCES_DIR=str(sources), GX_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}")
-    return env
 
 
 def run_timed(args: list[str], env: dict[str, str], log: Path) -> float:

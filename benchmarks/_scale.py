@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 import yaml
-from _common import REPO, Row, build_env, run_timed, timed
+from _common import REPO, Row, run_timed, timed
+
+from orchestration.environment import build_env
 
 TEMPLATE = "rw09_shaoxing_2020q1"
 

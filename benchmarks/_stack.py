@@ -19,7 +19,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from _common import REPO, Row, build_env, ratio, run_timed
+from _common import REPO, Row, ratio, run_timed
+
+from orchestration.environment import build_env
 
 BARE_SCRIPT = '''
 import sys

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.environment import build_env
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -117,16 +119,6 @@ class SeedWarehouse:
                              build_env(dest, dest / "sources"))
 
 
-def build_env(root: Path, sources: Path, **extra: str) -> dict[str, str]:
-    """The environment of a headless build into ``root`` from the registry ``sources``."""
-    home = root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_IS_DEV_CLI"}
-    env.update(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(root / "warehouse.duckdb"),
-               BULLETIN_SOURCES_DIR=str(sources), GX_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", **extra)
-    return env
 
 
 class _BackgroundBuild:
