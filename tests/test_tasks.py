@@ -50,9 +50,9 @@ def test_normalisation():
 
 
 def _pairs(name: str):
-    folder, key, only = task_eval.SETS[name]
-    rows, links = task_eval.link_fixture(folder, only)
+    folder, key = task_eval.SETS[name]
     gold = task_eval.read_key(key)
+    rows, links = task_eval.link_fixture(folder, task_eval.key_sources(gold))
     predicted = task_eval.predicted_keys(rows, links)
     return task_eval.cross_period_pairs(gold), task_eval.cross_period_pairs(
         {k: v for k, v in predicted.items() if k in gold}), links
