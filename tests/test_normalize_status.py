@@ -676,3 +676,94 @@ def test_a_row_under_a_plan_chapter_is_not_progress_whatever_its_words():
     assert (res.status, res.rule, res.confidence) == ("not_applicable", "plan_chapter", "medium")
     # the same words in a dated bulletin's progress, not under a plan chapter, are judged on the text
     assert infer("新建道路3条", None, "3条道路已全部建成投用", Q4).status == "completed"
+
+
+# --- issue #9, this pass: directives in annual summaries, masked names, scopes, the schedule in words ----
+
+from ingestion.normalize.signals import YearEnd, reading_text  # noqa: E402
+
+UNDATED = YearEnd()  # an undated annual summary, read at year end
+
+
+@pytest.mark.parametrize("item", [
+    # narrative_fragments: items of a plan worded as directives, with nothing said to have happened
+    "要紧盯全国一流县域治理现代化服务平台目标,深化智慧广电乡村工程全国试点创建",
+    "谋划好符合XX发展的好项目,力争招来一个企业、发展壮大好一个产业。抓好传统产业转型升级",
+    "推进2024年为民办实事万人应急救护培训项目任务的完成;计划举办x期红十字救护员培训班,培训救护员xx名",
+    # our own words, the same shape
+    "将继续加大农贸市场巡查力度,着力提升群众满意度",
+])
+def test_a_directive_with_nothing_done_is_not_a_task_of_the_period(item):
+    assert rule_of(None, None, item, UNDATED) == ("not_applicable", "plan_not_a_task")
+
+
+@pytest.mark.parametrize("item", [
+    # a directive word beside what was done: the summary reports work ('已', '截至', '共…N')
+    "截至11月,已组织巡查12次,力争全年不少于15次",
+    "我镇共开发公益性岗位110个,确保务工监测数据录入及时",
+    # 计划 as a noun, 将 as 把: no directive ('提出工作计划', '将构建和谐关系作为…')
+    "组织各部门自查自纠并提出工作计划,进一步压实主体责任",
+    "同时,将构建和谐关系作为工作的重要举措,把职工大会的审议建议权落到实处",
+])
+def test_what_was_done_beside_a_directive_word_is_progress(item):
+    assert infer(None, None, item, UNDATED).status != "not_applicable"
+
+
+def test_a_directive_rule_reads_only_undated_summaries():
+    # in a dated bulletin a plan word does not make the row 'not a task of the period'
+    assert infer("举办培训", None, "计划举办3期培训班", Q4).status != "not_applicable"
+
+
+def test_a_closing_clause_of_purpose_is_no_plan_a_dated_one_is():
+    # narrative_fragments: '…进行现场指导,…确保征收工作顺利进行' reports the guidance given
+    p = "征管中心组成三个指导小组不定期赴项目组进行现场指导,确保征收工作顺利进行。"
+    assert rule_of(None, None, p, UNDATED) == ("completed", "activity_reported")
+    # our own words: a dated 确保 is a promise, not a result
+    assert infer("建成便民中心", None, "完成选址论证工作,确保2025年6月建成投用。", Q4).rule != "activity_reported"
+
+
+def test_a_summary_item_is_not_its_own_target():
+    # narrative_fragments: the item is the only text; it must not be measured against itself
+    item = "新建村级供销社服务网点23个,实现村级供销社服务网点累计建设55个的年度目标任务"
+    assert infer(item, None, None, UNDATED).rule != "count_vs_target"
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("“XX县古树名木认捐认养活动”等", False),  # a masked name hides no figure
+    ("全力推动民营企业在XX落地生根", False),
+    ("营业额已完成XX万的营业额", True),
+    ("打造x-x个基层红十字示范点", True),
+])
+def test_a_masked_name_is_not_a_masked_figure(text, masked):
+    assert figures.masked_figures(text) is masked
+
+
+def test_a_count_of_the_things_a_statement_is_about_is_no_count_target():
+    # 绍兴 (rw09/rw17): '4个结构性指标均实现10%以上增长' against '4个结构性指标中,…' is not 4 of 4 reached
+    task = "确保有效投资增长高于经济增长、4个结构性指标均实现10%以上增长"
+    prog = "4个结构性指标中,民间项目投资同比下降4.7%,交通投资增长6.5%"
+    assert infer(task, None, prog, Period(year=2020, annual=True)).rule != "count_vs_target"
+    # ... while 'all 86 to start' is a count (相山区: '86个计划新开工项目全部开工建设')
+    assert status._is_scope("86个计划新开工项目全部开工建设", figures.counts("86个计划新开工项目全部开工建设")[0]) is False
+
+
+@pytest.mark.parametrize("progress,expected", [
+    ("1-6月项目累计完成投资126.02亿元,投资完成率65.22%,比时间进度快15.22个百分点。", "ahead"),  # 蓬江 (rw08)
+    ("完成投资40亿元,较序时进度慢8个百分点", "behind"),  # our own words
+    ("全年目标完成45%,落后于时间进度5个百分点", "behind"),
+])
+def test_the_schedule_stated_in_other_words(progress, expected):
+    assert infer("完成投资", None, progress, H1).status == expected
+
+
+def test_a_completion_measure_is_not_a_completion():
+    # 绍兴 (rw09): '从1-2月主要经济指标完成情况看' names a measure; nothing is done
+    r = infer("确保地区生产总值增长7%左右", None, "从1-2月主要经济指标完成情况看,部分指标实现正增长", Period(year=2020, quarter=1))
+    assert r.rule != "done_partial"
+
+
+def test_traditional_text_and_pinyin_artefacts_are_read_as_simplified_words():
+    # 蓬江 (rw08): a page run through a converter that annotates characters with pinyin
+    printed = "119項(xiàng)區(qū)委、區(qū)政府重點(diǎn)工作均按進(jìn)度推進(jìn)中。"
+    assert reading_text(printed) == "119项区委、区政府重点工作均按进度推进中。"
+    assert reading_text(None) is None

@@ -17,11 +17,8 @@ COMPLETED_PRECISION = 0.85
 
 # Reached where below target: (source, measure) -> floor. Measures: clear, print, unknown, completed_precision.
 FLOORS: dict[tuple[str, str], float] = {
-    # narratives: undated annual summaries, many items only plans or masked figures
-    ("narrative_fragments", "clear"): 0.54,
-    ("narrative_fragments", "completed_precision"): 0.66,
-    ("narrative_fragments", "completed_precision_all"): 0.60,
-    ("narrative_fragments", "unknown"): 0.20,
+    # narratives, every read row (ambiguous ones too): 26/34 = 0.76; on clear rows the target is met
+    ("narrative_fragments", "completed_precision_all"): 0.75,
     # The print is lenient (GDP 预计增长3% vs 6% printed 序时推进): the reading itself agrees with it on
     # 86/154 = 0.56 (``bulletins agreement``), so the issue's 0.72 is out of reach while following it.
     ("xiangshan_2024q4", "print"): 0.60,
@@ -104,6 +101,18 @@ def test_precision_of_inferred_completed(results, source):
 @pytest.mark.parametrize("source", SEEDS)
 def test_unknown_share(results, source):
     assert results[source].unknown_share <= _target(source, "unknown", UNKNOWN_SHARE)
+
+
+HELD_OUT_FLOOR = 0.75  # the real excerpts' clear rows, pooled: 10/13 = 0.77 (a regression floor, not a target)
+
+
+def test_held_out_real_excerpts(results):
+    """The rw* excerpts were read after the rules were written (tests/data/status_reading.csv says
+    so); their pooled clear-row agreement must not fall."""
+    held = [sa for sid, sa in results.items() if sid not in SEEDS and sa.reading_clear.n]
+    pooled = ag.Score([p for sa in held for p in sa.reading_clear.pairs])
+    assert pooled.n >= 10
+    assert pooled.agreement >= HELD_OUT_FLOOR
 
 
 def test_xiangshan_print(results):

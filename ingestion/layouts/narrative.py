@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from ingestion.layouts import Layout
 from ingestion.model import LineLedger, ParseResult, SourceIssue, TaskRow
+from ingestion.normalize import figures
 
 if TYPE_CHECKING:
     from ingestion.registry import SourceSpec
@@ -92,7 +93,6 @@ SHORTCOMING = re.compile(r"不够|不足|短板|滞后|薄弱|缓慢|欠缺|不�
 # A requirement addressed to the units ('各县区、各部门要…', '相关责任单位务必…'): a plan.
 REQUIREMENT = re.compile(r"(?:各[\u4e00-\u9fff、]{1,12}?|相关[\u4e00-\u9fff]{0,6}单位|责任单位)(?:要|务必|必须)(?!求)")
 
-MASK = re.compile(r"\*+(?:\.\*+)?|(?<![A-Za-z])[xX]+(?:\.[xX]+)?(?![A-Za-z])")
 # A counter word right after a word that needs a number before it: the figure was deleted.
 MISSING_FIGURE = re.compile(
     r"(?:共|约|涉及|等|余|完成|支出|审核|报批|项目|协议)(?:个|亩|户|份|笔|亿元|万元|元)(?![别人体性])"
@@ -323,7 +323,7 @@ def assign_seq(pieces: list[Piece]) -> dict[int, int]:
 def _flags(p: Piece) -> list[str]:
     flags = ["narrative_item" if p.kind == "item" else "narrative_paragraph", *p.flags]
     text = " ".join([p.heading or "", *p.body])
-    if MASK.search(text):
+    if figures.masked_figures(text):  # one definition of a masked figure (a masked name is none)
         flags.append("masked_figures")
     if MISSING_FIGURE.search(text):
         flags.append("figures_missing")

@@ -143,10 +143,10 @@ def load_reading(path: Path = READING_CSV) -> list[ReadingRow]:
     out: list[ReadingRow] = []
     with open(path, encoding="utf-8", newline="") as f:
         text = f.read().splitlines(keepends=True)
-    skip = next((n for n, ln in enumerate(text) if not ln.startswith("#")), len(text))  # '#' comments head the file
-    reader = csv.DictReader(text[skip:])
+    kept = [(n, ln) for n, ln in enumerate(text, 1) if not ln.startswith("#")]  # '#' lines are comments
+    reader = csv.DictReader(ln for _, ln in kept)
     for rec in reader:
-        i = skip + reader.line_num
+        i = kept[reader.line_num - 1][0]  # the file's own line number, comments counted
         st, cl = (rec.get("status") or "").strip(), (rec.get("clarity") or "").strip()
         if st not in STATUS_ENUM:
             raise ValueError(f"{path}:{i}: status {st!r} is not one of {', '.join(STATUS_ENUM)}")
@@ -233,7 +233,31 @@ def format_report(results: list[SourceAgreement], matrix: bool = False) -> str:
             if sa.reading_vs_print.n:
                 r = sa.reading_vs_print
                 lines.append(f"  (the reading itself agrees with the print on {r.agree}/{r.n} = {r.agreement:.2f})")
+    lines += summary_lines(results)
     return "\n".join(lines)
+
+
+def _ratio(s: Score) -> str:
+    return f"{s.agree}/{s.n} = {s.agreement:.2f}" if s.n else "—"
+
+
+def _precision(s: Score, status: str) -> str:
+    tp, inferred, _ = s.hits(status)
+    return f"{tp}/{inferred}" if inferred else "—"
+
+
+def summary_lines(results: list[SourceAgreement]) -> list[str]:
+    """One line per labelled source (clear-row agreement, completed precision on clear rows, unknown
+    share), then every labelled source pooled."""
+    labelled = [sa for sa in results if sa.labelled]
+    if not labelled:
+        return []
+    out = ["", "== summary: clear rows agree | completed precision (clear) | unknown share",
+           *(f"  {sa.source_id:<28} {_ratio(sa.reading_clear):>16} | {_precision(sa.reading_clear, 'completed'):>7} | "
+             f"{100 * sa.unknown_share:5.1f} %" for sa in labelled)]
+    pooled = Score([p for sa in labelled for p in sa.reading_clear.pairs])
+    out.append(f"  {'all labelled sources':<28} {_ratio(pooled):>16} | {_precision(pooled, 'completed'):>7} |")
+    return out
 
 
 def main(sources_dir: Path = DEFAULT_SOURCES_DIR, reading_csv: Path = READING_CSV, matrix: bool = False) -> str:

@@ -35,10 +35,11 @@ def to_number(s: str) -> float | None:
 
 # --- masked figures -----------------------------------------------------------------------------
 
-# Anonymised copies replace digits by x/X/*: 'xx个', 'x.x公里', '***.*万元', '增速*%'. A lone
-# Latin x only counts when a digit, a dot or a counting unit follows, so words like 'TFT' do not.
+# Anonymised copies replace digits by x/X/*: 'xx个', 'x.x公里', '***.*万元', '增速*%'. Latin x only
+# counts when a digit, a dot or a counting unit follows: a masked name ('XX县', '在XX落地') hides no
+# figure, and words like 'TFT' are not masks.
 _MASK = re.compile(
-    r"(?<![A-Za-z])(?:[xX]{2,}(?![A-Za-z])|[xX](?=[.\d%%个万亿元年月日家名次块座条项户人期公])"
+    r"(?<![A-Za-z])(?:[xX]+(?=[.\d%%个万亿元年月日家名次块座条项户人期公余多])"
     r"|\*{2,}|\*(?=[.\d%%个万亿元年月日家名次块座条项户人期])|(?<=[\d.])\*)"
 )
 

@@ -6,12 +6,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingestion.formats import script
 from ingestion.model import TaskRow
 from ingestion.normalize import figures, indicators, status, vocabulary
 
+# Pages run through a Traditional-script converter that annotates characters with their pinyin
+# ('經(jīng)濟(jì)指標(biāo)'): the annotation is no word of the text and would break every phrase.
+_ROMANISATION = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)")
+
+
+def reading_text(text: str | None) -> str | None:
+    """The words the status and indicator rules read: Simplified characters (the rules are written
+    in them) without romanisation artefacts. The row keeps its text as printed."""
+    if not text:
+        return text
+    return script.t2s(_ROMANISATION.sub("", text))
+
 
 def row_signals(row: TaskRow, period=None, status_words: dict[str, str] | None = None) -> dict:
-    inf = status.infer(row.task_text, row.period_target, row.progress_text, period, row.flags or ())
+    task, target, progress = (reading_text(t) for t in (row.task_text, row.period_target, row.progress_text))
+    inf = status.infer(task, target, progress, period, row.flags or ())
     text = "\n".join(t for t in (row.period_target, row.progress_text) if t)
     reported = vocabulary.normalise_reported(row.status_reported, status_words)
     return {
@@ -29,9 +43,10 @@ def row_signals(row: TaskRow, period=None, status_words: dict[str, str] | None =
 
 
 def row_indicators(row: TaskRow, period=None) -> list[dict]:
+    task, target, progress = (reading_text(t) for t in (row.task_text, row.period_target, row.progress_text))
     return [
         {"table_no": row.table_no, "row_no": row.row_no, **ind.record()}
-        for ind in indicators.extract(row.task_text, row.period_target, row.progress_text, period)
+        for ind in indicators.extract(task, target, progress, period)
     ]
 
 

@@ -107,8 +107,10 @@ STATED_RULES = [
         r"(?:未|没有|尚未|未能)达到?(?:序时|时序)(?:进度)?", r"(?:尚未|未)达到时间过半",
         r"滞后于?(?:序时|时序)?(?:进度)?", r"进度滞后", r"进展(?:较为|较|相对|比较)?缓慢",
         r"推进(?:较为|较|相对|比较)?缓慢", r"欠(?:序时)?进度", r"叫停",
-        r"未完成(?:年度|全年|序时)(?:目标)?任务"), "behind", "high"),
-    Rule("stated_ahead", _rx(r"超(?:过)?序时(?:进度)?", r"快于序时", r"超(?:过)?进度", r"提前完成"), "ahead", "high"),
+        r"未完成(?:年度|全年|序时)(?:目标)?任务", r"落后于?(?:序时|时序|时间)进度",
+        r"(?:比|较)(?:序时|时序|时间)进度(?:慢|落后|滞后)"), "behind", "high"),
+    Rule("stated_ahead", _rx(r"超(?:过)?序时(?:进度)?", r"快于(?:序时|时序|时间)", r"超(?:过)?(?:时间)?进度", r"提前完成",
+                             r"(?:比|较)(?:序时|时序|时间)进度(?:快|超前)"), "ahead", "high"),
     Rule("stated_on_track", _rx(
         r"(?<![未没尚])达到?序时(?:进度)?", r"符合序时", r"序时推进", r"按序时",
         r"(?<![未没尚])达到时间过半", r"(?:实现|完成)[“\"]?时间过半"), "on_track", "high"),
@@ -137,8 +139,9 @@ DONE_RULE = Rule("done_phrase", _rx(
     r"已建成", r"建成(?:投产|运营|使用|交付)", r"已投产", r"投入(?:使用|运营)", r"已竣工",
     r"竣工(?:验收|交付)", r"已获批", r"获(?:得)?批复", r"已通过[^,,。;;]{0,8}(?:验收|评审|审批|认定|审核)",
     r"已办结", r"达到年度(?:考核)?目标", r"成功(?:认定|获批|举办|创建|入选)"), "completed")
-# A bare 完成, not a plan or a hope (可完成, 将完成, 确保完成, 未完成).
-PARTIAL_DONE = re.compile(r"(?<![可将未待争保划要望能])完成")
+# A bare 完成, not a plan or a hope (可完成, 将完成, 确保完成, 未完成), nor the noun of a measure
+# ('从…指标完成情况看', '完成率', '完成任务量60%以上').
+PARTIAL_DONE = re.compile(r"(?<![可将未待争保划要望能])完成(?!情况|率|值|进度|任务量|比例)")
 # '推进中' ends a clause; '推进中小学生研学' is not work in progress.
 ONGOING_RULE = Rule("ongoing", _rx(
     r"稳步推进", r"有序推进", r"加快推进", r"积极推进", r"持续推进", r"扎实推进", r"顺利推进", r"正在",
@@ -152,7 +155,9 @@ _UNDER_WAY = re.compile(r"正在(?:施工|建设|推进|实施|进行|装修|安
 _DELIVERABLE = re.compile(r"竣工|建成|投产|交付|投入使用|完工|主体完工")
 
 # A completion phrase in a plan is not a completion: '计划2026年10月份竣工交付'. 拟定 is drafted, not planned.
-_FUTURE = re.compile(r"计划|预计|力争|争取|将于|将在|拟(?!定)|确保|目标|要求|任务为|任务是")
+# 计划 the verb ('计划举办', '计划2025年开工'), not the noun ('工作计划', '年度投资计划', '计划的').
+_PLAN_VERB = r"(?<!工作)(?<!年度)(?<!行动)(?<!实施)(?<!投资)(?<!的)计划(?!生育|单列|的)"
+_FUTURE = re.compile(_PLAN_VERB + r"|预计|力争|争取|将于|将在|拟(?!定)|确保|目标|要求|任务为|任务是")
 
 
 def _is_plan(text: str, m: re.Match) -> bool:
@@ -393,9 +398,15 @@ def _of_which(c: figures.Count, found: list[figures.Count]) -> bool:
 _SCOPE = re.compile(r"(?:提升|提高|改善|巩固|保持|守住)\d")
 
 
+# '4个结构性指标均实现10%以上增长' (the four, each to grow by a rate), '4个结构性指标中,…' (among the
+# four): the figure says how many things a statement is about, not a count to reach or reached.
+# ('86个…项目全部开工建设' is a count: all 86 to start.)
+_ABOUT_ALL = re.compile(r"[^,,。;;\d]{0,12}?(?:(?:均|都|全部|各自)[^,,。;;\d]{0,4}[\d.]+%|中[,,:：])")
+
+
 def _is_scope(text: str, c: figures.Count) -> bool:
     head = re.split(r"[,,。;;\n]", text[max(0, c.start - 40): c.start])[-1]
-    return bool(_SCOPE.search(head + c.text))
+    return bool(_SCOPE.search(head + c.text)) or bool(_ABOUT_ALL.match(text, c.start + len(c.text)))
 
 
 def _is_cumulative(text: str, c: figures.Count) -> bool:
@@ -467,7 +478,8 @@ def _count_rule(ctx: _Ctx) -> Inference | None:
         return None
     found = figures.counts(ctx.progress)
     reported = [a for a in found + figures.ordinals(ctx.progress) + figures.bare_numbers(ctx.progress)
-                if _is_achieved(ctx.progress, a) and not _earlier_year(ctx, a) and not _of_which(a, found)]
+                if _is_achieved(ctx.progress, a) and not _earlier_year(ctx, a) and not _of_which(a, found)
+                and not _is_scope(ctx.progress, a)]
     # The task and its period target often repeat one figure ('400组以上' / '400组'): one target.
     families = [f for _, f in {(t.value, t.family) for t in targets}]
     verdicts = []
@@ -693,21 +705,39 @@ _MIN_ACTIVITY_CHARS = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCES = re.compile(r"[^。;;\n]+")
 # A sentence that only plans or awaits something reports no activity ('待资金落实,计划2025年开工').
+# A closing clause of purpose after what was done ('…进行现场指导,确保征收工作顺利进行') is no plan;
+# one with a date is ('确保2025年6月建成').
+_PURPOSE = re.compile(r"[,,]\s*(?:以|从而)?确保(?![^,,。;;]*(?:\d|年底|月底|季度|年内))[^,,。;;]*")
 _NOT_DONE = re.compile(_FUTURE.pattern + r"|^\W*\d*[.、]?(?:将|下一步|下步|明年)|待[^\s,,。;;]{0,4}(?:落实|审批|批复|到位|确定)")
 
 
 # Wording of a plan or a directive: '力争招来一个企业', '将继续加大…', '计划开工项目'.
-_PLAN_WORDING = re.compile(r"^(?:\W|\d|[一二三四五六七八九十]是)*(?:要|将|计划|力争|争取|拟|继续|谋划|储备)|计划|力争|争取|将继续")
+# An item opening with a plan word ('继续加大…', '要…', '储备…').
+_PLAN_OPENING = re.compile(r"^(?:\W|\d|[一二三四五六七八九十]是)*(?:要|将|计划|力争|争取|拟|继续|谋划|储备)")
+
+
+# A directive or plan word anywhere in an item ('要紧盯…目标', '力争招来', '计划举办x期', '将继续加大'):
+# 计划 as a verb only (_PLAN_VERB); '要' and '将' only before a verb of intent, so '将构建和谐关系作为…' (将 = 把) and '主要' do not count.
+_DIRECTIVE = re.compile(_PLAN_VERB + r"|力争|争取|谋划|着力|拟(?!定)|下一步|明年"
+                        r"|(?<![主重需只必])要(?=[紧抓坚着全持继切进加大狠认牢强做推])"
+                        r"|将(?=继续|进一步|持续|加大|加快|全力|着力|推动|推进)")
+# Words that put an act in the past: what was done, not what is to be done.
+_REALIS = re.compile(r"已|(?<!为)了(?!解)|共计|累计|截至|截止|目前|先后|以来|期间|共(?=[^,,。;;]{0,10}\d)")
 
 
 def _plan_rule(ctx: _Ctx) -> Inference | None:
     """An undated annual summary's item worded only as a plan or directive reports no task of the
-    period: not_applicable (protocol item 18)."""
+    period: not_applicable (protocol item 18). Either every item is plan-worded, or the text gives a
+    directive and nothing in it is said to have happened (no 已, 了, 截至, 累计 …)."""
     if not ctx.undated:
         return None
     items = [x for x in _ITEM_SPLIT.split(ctx.progress) if x and _HAN.search(x)]
-    if items and all(_PLAN_WORDING.search(x) and not _DONE_WORD.search(x) for x in items):
+    if items and all((_PLAN_OPENING.search(x) or _DIRECTIVE.search(x)) and not _DONE_WORD.search(x)
+                     and not _REALIS.search(x) for x in items):
         return Inference("not_applicable", "plan_not_a_task", items[0][:24], confidence="low")
+    directive = _DIRECTIVE.search(ctx.progress)
+    if directive is not None and not _REALIS.search(ctx.progress):
+        return Inference("not_applicable", "plan_not_a_task", _around(ctx.progress, directive), confidence="low")
     return None
 
 
@@ -725,7 +755,7 @@ def _activity_rule(ctx: _Ctx) -> Inference | None:
     # at year end a plan in the same sentence means the work is not done ('…待资金落实,计划2025年开工').
     parts = _SENTENCES.findall(ctx.progress) if ctx.year_end else figures.CLAUSE_SPLIT.split(ctx.progress)
     # masked figures ('xx个', '***万元') give no evidence: their sentences are left out
-    done = [s for s in parts if len(_HAN.findall(s)) >= _MIN_ACTIVITY_CHARS and not _NOT_DONE.search(s)
+    done = [s for s in parts if len(_HAN.findall(s)) >= _MIN_ACTIVITY_CHARS and not _NOT_DONE.search(_PURPOSE.sub("", s))
             and not figures.masked_figures(s)]
     if not done:
         return None
@@ -816,6 +846,7 @@ def infer(task: str | None, period_target: str | None, progress: str | None, per
     undated = period is not None and getattr(period, "year", 0) is None  # an undated annual summary
     if undated and not progress:
         progress = (task or "").strip()  # its item is often one summary sentence, no progress cell
+        task = None  # ... and then it is not also the target the progress is measured against
     shares = figures.stated_shares(progress)
     pct = min(s.pct for s in shares) if shares else None
     if not progress or re.fullmatch(r"[-—–―─/\s无]*", progress):
