@@ -69,6 +69,17 @@ def test_reading_file_errors_name_the_line(tmp_path):
         ag.load_reading(p)
 
 
+def test_reading_file_comments_may_stand_anywhere_and_line_numbers_count_them(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("# head\nsource_id,table_no,task_seq,sub_seq,row_no,status,clarity,cue\n"
+                 "s,1,1,1,1,completed,clear,已建成\n# a section note, with a comma\ns,1,2,1,2,soon,clear,x\n",
+                 encoding="utf-8")
+    with pytest.raises(ValueError, match=r"r\.csv:5: status 'soon'"):
+        ag.load_reading(p)
+    p.write_text(p.read_text(encoding="utf-8").replace("soon", "behind"), encoding="utf-8")
+    assert [r.status for r in ag.load_reading(p)] == ["completed", "behind"]
+
+
 def test_reading_labels_are_valid_and_name_parsed_rows(results):
     for sa in results.values():
         assert not sa.unmatched_reading, (sa.source_id, sa.unmatched_reading[:3])
