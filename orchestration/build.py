@@ -138,6 +138,17 @@ def ingest(job: Any, instance: Any, source_ids: list[str], tags: dict[str, str])
     return outcomes
 
 
+def dbt_scope(ingested: list[str], removed: list[str], scoped: bool) -> list[str] | None:
+    """The sources the downstream dbt build replaces in the incremental marts: those ingested or
+    removed by an ``--only`` build; ``None`` (a full refresh) for a build of every source."""
+    return sorted({*ingested, *removed}) if scoped else None
+
+
+def downstream_run_config(scope: list[str] | None) -> dict[str, Any]:
+    """RUN_CONFIG plus the dbt asset's scope (``orchestration.defs.dbt.assets.DbtBuildConfig``)."""
+    return {**RUN_CONFIG, "ops": {"warehouse_dbt": {"config": {"scope": scope}}}}
+
+
 def downstream_job_name(report: BuildReport, publish: bool) -> str:
     """Publish unless told not to, also when some sources were excluded (they keep their previous
     load): the blocking raw and mart checks of the run decide, not one bad source."""
@@ -277,9 +288,10 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
         report.timings["ingest"] = time.monotonic() - t
 
         job_name = downstream_job_name(report, publish)
+        scope = dbt_scope(targets, report.removed_sources, scoped=bool(only) and not report.rebuilt_raw_tables)
         t = time.monotonic()
         res = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags, run_config=RUN_CONFIG
+            instance=instance, raise_on_error=False, tags=tags, run_config=downstream_run_config(scope)
         )
         report.timings[job_name] = time.monotonic() - t
         record_downstream(report, res)
