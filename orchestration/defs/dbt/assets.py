@@ -49,7 +49,7 @@ from orchestration.defs.automation.policies import (
     reload_when_changed,
 )
 from orchestration.defs.dbt.args import build_args
-from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.project import dbt_project, project_fingerprint
 from orchestration.resources import WarehouseResource
 
 
@@ -143,7 +143,7 @@ def build_dbt_assets() -> AssetsDefinition:
             yield event
             failpoint("dbt.during")
         if invocation.is_successful():
-            clear_scope(warehouse.db_path)
+            clear_scope(warehouse.db_path, project_fingerprint())
 
     return warehouse_dbt.map_asset_specs(_with_mart_freshness)
 

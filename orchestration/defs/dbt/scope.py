@@ -13,6 +13,10 @@ the region (``task_progress.lead_function_code``). Units and task groups never c
 (a source without one shares with every other source without one), so the scope is the changed
 sources and every source of a region one of them is in, before or after its change.
 
+A scoped build runs only when the marts were last built from the dbt project as it is now
+(``can_scope``); it neither reloads the seeds nor re-creates the staging views (unchanged), but
+runs every dbt test on them and on the marts (``orchestration.definitions`` ``SCOPED_JOB``).
+
 A scope that was written but not built (dbt failed or was skipped behind a failed check) stays in
 the table and is added to the next one; it is emptied after a dbt build that succeeded.
 """
@@ -23,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SCOPE_TABLE = "raw.build_scope"
+# The dbt project fingerprint the marts were last built from (written after a dbt build succeeded).
+BUILT_TABLE = "raw.build_marts"
 # Where the region of each source as the marts last saw it is read (before the scoped build).
 MART_REGIONS_SQL = "select distinct source_id, region_code from mart.task_progress"
 
@@ -61,10 +67,39 @@ def write_scope(db_path: Path, changed: Iterable[str]) -> list[str]:
     return scope
 
 
-def clear_scope(db_path: Path) -> None:
-    """After a dbt build that succeeded: nothing is pending."""
+def clear_scope(db_path: Path, project_fingerprint: str) -> None:
+    """After a dbt build that succeeded: nothing is pending, and the marts are built from the dbt
+    project of ``project_fingerprint``."""
     from ingestion.load import writer
 
     with writer(Path(db_path)) as con:
         con.execute(f"create table if not exists {SCOPE_TABLE} (source_id varchar primary key)")
+        con.execute(f"create table if not exists {BUILT_TABLE} (project_fingerprint varchar not null)")
+        con.execute("begin transaction")
         con.execute(f"delete from {SCOPE_TABLE}")
+        con.execute(f"delete from {BUILT_TABLE}")
+        con.execute(f"insert into {BUILT_TABLE} values (?)", [project_fingerprint])
+        con.execute("commit")
+
+
+def built_with(db_path: Path) -> str | None:
+    """The dbt project fingerprint (``orchestration.defs.dbt.project.project_fingerprint``) of the
+    last dbt build of ``db_path`` that succeeded; None when unknown."""
+    if not Path(db_path).exists():
+        return None
+    from expectations.runner import read_only
+
+    with read_only(Path(db_path)) as con:
+        (n,) = con.execute(
+            "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+            [BUILT_TABLE]).fetchone() or (0,)
+        row = con.execute(f"select max(project_fingerprint) from {BUILT_TABLE}").fetchone() if n else None
+    return row[0] if row else None
+
+
+def can_scope(only: list[str] | None, raw_tables_rebuilt: bool, built: str | None, project: str) -> bool:
+    """A build may be scoped when it ingests chosen sources (``--only``, ``make rebuild``), every
+    other source's raw rows are as they were (no raw table re-created) and the marts were last
+    built from the dbt project as it is now (a dbt edit changes every source's rows, and a scoped
+    build neither reloads seeds nor re-creates views)."""
+    return bool(only) and not raw_tables_rebuilt and built is not None and built == project
