@@ -129,6 +129,7 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
     """(what was done, seconds, the build report or None for a no-op)."""
     from orchestration.build import run_build
     from orchestration.defs.dbt.project import dbt_project, manifest_is_current
+    from orchestration.defs.dbt.scope import pending_scope
     from orchestration.resources import WarehouseResource, sources_dir, warehouse_path
 
     t = time.monotonic()
@@ -138,9 +139,11 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
     p = plan(current, recorded)
     dbt_current = manifest_is_current(Path(dbt_project().manifest_path))
     published = WarehouseResource(path=str(wh)).published_path
-    if not p.sources_changed and dbt_current and published.exists():
+    pending = pending_scope(wh)  # a scoped build whose dbt failed or was skipped: build it again
+    if not p.sources_changed and dbt_current and published.exists() and not pending:
         return "no-op: no source, ingestion code or dbt file changed", time.monotonic() - t, None
-    only = p.to_ingest if (p.to_ingest and dbt_current and recorded) else None
+    only = sorted({*p.to_ingest, *(s for s in pending if s in current)}) if dbt_current and recorded else None
+    only = only or None
     report = run_build(only=only)
     ok = [s.source_id for s in report.sources if s.ok]
     failed = [s.source_id for s in report.sources if not s.ok]

@@ -38,6 +38,34 @@ def test_scope_is_the_changed_sources_and_their_regions():
     assert affected_sources([], now, then) == []
 
 
+def test_a_build_is_scoped_only_on_chosen_sources_and_the_same_dbt_project():
+    from orchestration.defs.dbt.scope import can_scope
+
+    assert can_scope(["a"], False, built="fp", project="fp")
+    assert not can_scope(None, False, built="fp", project="fp")  # every source: a full refresh
+    assert not can_scope(["a"], True, built="fp", project="fp")  # raw tables re-created: all re-ingested
+    assert not can_scope(["a"], False, built="old", project="fp")  # a dbt edit since the marts were built
+    assert not can_scope(["a"], False, built=None, project="fp")  # never built (or before this record)
+
+
+def test_scope_table_keeps_what_was_not_built(tmp_path):
+    import duckdb as ddb
+
+    from orchestration.defs.dbt.scope import built_with, clear_scope, pending_scope, write_scope
+
+    db = tmp_path / "w.duckdb"
+    con = ddb.connect(str(db))
+    con.execute("create schema raw; create table raw.sources (source_id varchar, region_code varchar)")
+    con.execute("insert into raw.sources values ('a', '1'), ('b', '1'), ('c', '2')")
+    con.close()
+    assert write_scope(db, ["a"]) == ["a", "b"] and pending_scope(db) == ["a", "b"]
+    assert write_scope(db, ["c"]) == ["a", "b", "c"]  # the first scope was never built
+    assert built_with(db) is None
+    clear_scope(db, "fp")
+    assert pending_scope(db) == [] and built_with(db) == "fp"
+    assert write_scope(db, ["c"]) == ["c"]
+
+
 def test_scoped_build_runs_only_with_only():
     from orchestration.build import dbt_scope, downstream_run_config
 

@@ -97,6 +97,19 @@ def built_with(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
+def pending_scope(db_path: Path) -> list[str]:
+    """Sources written to ``raw.build_scope`` by a scoped build whose dbt did not succeed."""
+    if not Path(db_path).exists():
+        return []
+    from expectations.runner import read_only
+
+    with read_only(Path(db_path)) as con:
+        (n,) = con.execute(
+            "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+            [SCOPE_TABLE]).fetchone() or (0,)
+        return sorted(r[0] for r in con.execute(f"select source_id from {SCOPE_TABLE}").fetchall()) if n else []
+
+
 def can_scope(only: list[str] | None, raw_tables_rebuilt: bool, built: str | None, project: str) -> bool:
     """A build may be scoped when it ingests chosen sources (``--only``, ``make rebuild``), every
     other source's raw rows are as they were (no raw table re-created) and the marts were last
