@@ -8,7 +8,9 @@ warehouse (``<warehouse>.ingested.json``).
 
 * nothing changed (no source, no dbt file, warehouse and published copy present): a no-op;
 * some sources changed or were added: ``orchestration.build.run_build(only=those)`` - their
-  partitions only, then the downstream run (checks, dbt, publish);
+  partitions only, then the downstream run (checks, dbt, publish), with dbt scoped to them: the
+  incremental marts replace only the rows of those sources and of the sources sharing their regions
+  (``orchestration.defs.dbt.scope``; a scope whose dbt did not succeed is built again next time);
 * only dbt files changed: the full build (``run_build``; the manifest is re-parsed).
 
 The manifest itself is cached by ``orchestration.defs.dbt.project.prepare_manifest``.
