@@ -81,6 +81,20 @@ def test_build_args_full_refresh():
     assert "--full-refresh" not in build_args(Path("w.duckdb"))
 
 
+def test_dbt_resource_overrides_exist_in_dagster_dbt():
+    """The warehouse's dbt resource overrides two private dagster-dbt members: they must still exist."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.dbt.cli import WarehouseDbtCliResource
+    from orchestration.resources import dbt_executable
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource), name
+    res = WarehouseDbtCliResource(project_dir=str(REPO / "dbt_project"), dbt_executable=dbt_executable())
+    out = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True).stdout
+    assert str(res._cli_version) in out
+
+
 # ------------------------------------------------------------------------- against a full build
 
 # Added: a 绍兴 bulletin of 2020 January-February, earlier than the two 绍兴 2020 seeds, printing
