@@ -85,29 +85,27 @@ def clear_scope(db_path: Path, project_fingerprint: str) -> None:
 def built_with(db_path: Path) -> str | None:
     """The dbt project fingerprint (``orchestration.defs.dbt.project.project_fingerprint``) of the
     last dbt build of ``db_path`` that succeeded; None when unknown."""
-    if not Path(db_path).exists():
-        return None
-    from expectations.runner import read_only
+    rows = _read_if_exists(db_path, BUILT_TABLE, "project_fingerprint")
+    return max(rows) if rows else None
 
-    with read_only(Path(db_path)) as con:
+
+def _read_if_exists(db_path: Path, table: str, column: str) -> list[str]:
+    """``column`` of ``table`` in the warehouse, [] without either (through the warehouse's one
+    writer, ``ingestion.load.writer``: ``make rebuild``'s no-op check must not import GX, ~3 s)."""
+    if not Path(db_path).exists():
+        return []
+    from ingestion.load import writer
+
+    with writer(Path(db_path)) as con:
         (n,) = con.execute(
             "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
-            [BUILT_TABLE]).fetchone() or (0,)
-        row = con.execute(f"select max(project_fingerprint) from {BUILT_TABLE}").fetchone() if n else None
-    return row[0] if row else None
+            [table]).fetchone() or (0,)
+        return sorted(r[0] for r in con.execute(f"select {column} from {table}").fetchall()) if n else []
 
 
 def pending_scope(db_path: Path) -> list[str]:
     """Sources written to ``raw.build_scope`` by a scoped build whose dbt did not succeed."""
-    if not Path(db_path).exists():
-        return []
-    from expectations.runner import read_only
-
-    with read_only(Path(db_path)) as con:
-        (n,) = con.execute(
-            "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
-            [SCOPE_TABLE]).fetchone() or (0,)
-        return sorted(r[0] for r in con.execute(f"select source_id from {SCOPE_TABLE}").fetchall()) if n else []
+    return _read_if_exists(db_path, SCOPE_TABLE, "source_id")
 
 
 def can_scope(only: list[str] | None, raw_tables_rebuilt: bool, built: str | None, project: str) -> bool:
