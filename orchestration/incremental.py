@@ -127,8 +127,9 @@ def current_fingerprints(sources_dir: Path) -> dict[str, str]:
     }
 
 
-def rebuild() -> tuple[str, float, BuildReport | None]:
-    """(what was done, seconds, the build report or None for a no-op)."""
+def rebuild(parse: bool = True) -> tuple[str, float, BuildReport | None]:
+    """(what was done, seconds, the build report or None for a no-op). ``parse=False``: use the
+    dbt manifest as it is (the caller has just parsed it, e.g. the tests' session)."""
     from orchestration.build import run_build
     from orchestration.defs.dbt.project import dbt_project, manifest_is_current
     from orchestration.defs.dbt.scope import pending_scope
@@ -146,7 +147,7 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
         return "no-op: no source, ingestion code or dbt file changed", time.monotonic() - t, None
     only = sorted({*p.to_ingest, *(s for s in pending if s in current)}) if dbt_current and recorded else None
     only = only or None
-    report = run_build(only=only)
+    report = run_build(only=only, parse=parse)
     ok = [s.source_id for s in report.sources if s.ok]
     failed = [s.source_id for s in report.sources if not s.ok]
     if report.fatal is None:
@@ -159,7 +160,7 @@ def main() -> int:
     from orchestration.report import format_report
     from orchestration.resources import warehouse_path
 
-    what, secs, report = rebuild()
+    what, secs, report = rebuild(parse="--no-parse" not in sys.argv[1:])
     if report is not None:
         sys.stdout.write(format_report(report, warehouse_path()))
     print(f"rebuild: {what} in {secs:.1f} s")
