@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE :=
 # The venv's tools (dbt for dagster-dbt's manifest preparation under `dagster dev`) first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run rebuild test test-fast test-ui reliability ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean report sql docs docs-build
+.PHONY: install run rebuild test test-fast test-ui test-incremental reliability ui ingest coverage reconcile confusion agreement match-report validate bench bench-tasks lint hooks lock clean report sql docs docs-build
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ rebuild: $(STAMP)
 
 ## All tests (unit, parsers on the real seeds, dbt, GX checks, Dagster graph and UI).
 test: $(STAMP)
-	$(BIN)/pytest -q -m "not ui and not reliability"
+	$(BIN)/pytest -q -m "not ui and not reliability and not incremental"
+
+## A scoped rebuild (one source edited, one added, one removed) equals a full refresh of every mart (~1.5 min).
+test-incremental: $(STAMP)
+	$(BIN)/pytest -q -m incremental
 
 ## The UI keeping itself fresh: one partition materialised, automation refreshes marts and published (minutes).
 test-ui: $(STAMP)
@@ -44,7 +48,7 @@ test-ui: $(STAMP)
 
 ## Quick tests only (no dbt/Dagster end-to-end build).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -m "not slow and not ui and not reliability"
+	$(BIN)/pytest -q -m "not slow and not ui and not reliability and not incremental"
 
 ## The reliability battery: bad inputs and faults (SIGKILL at failpoints, two builds at once); its
 ## table goes to .reliability/battery.md (minutes).

@@ -193,6 +193,27 @@ def describe_suite(suite) -> list[dict[str, Any]]:
     return out
 
 
+# One GX validation definition (suite, pandas data source, whole-frame batch) per suite and set
+# of runnable expectations, made once per process and run on each frame: making them is most of a
+# validation's cost on small frames (every source's raw suites run inside its write, issue #13).
+_DEFINITIONS: dict[tuple[str, str, str], Any] = {}
+
+
+def _validation_definition(ctx: Any, suite_name: str, dataset: str, expectations: list) -> Any:
+    import great_expectations as gx
+
+    key = (suite_name, dataset, json.dumps([e.configuration.to_json_dict() for e in expectations], sort_keys=True,
+                                           default=str))
+    vd = _DEFINITIONS.get(key)
+    if vd is None:
+        run_id = uuid.uuid4().hex[:12]
+        runnable = ctx.suites.add(gx.ExpectationSuite(name=f"{suite_name}-{run_id}", expectations=expectations))
+        ds = ctx.data_sources.add_pandas(f"ds-{run_id}")
+        batch_def = ds.add_dataframe_asset(f"{dataset}-{run_id}").add_batch_definition_whole_dataframe("all")
+        vd = _DEFINITIONS[key] = gx.ValidationDefinition(data=batch_def, suite=runnable, name=f"vd-{run_id}")
+    return vd
+
+
 def validate_frame(
     df: pd.DataFrame,
     suite,
@@ -203,11 +224,8 @@ def validate_frame(
     strict_columns: bool = True,
 ) -> ValidationOutcome:
     """Validate a DataFrame with an ``ExpectationSuite`` (pandas route, ephemeral context)."""
-    import great_expectations as gx
-
     t0 = time.monotonic()
     ctx = context()
-    run_id = uuid.uuid4().hex[:12]
     failures: list[ExpectationFailure] = []
     # Expectations on columns the frame lacks cannot run: report them instead of letting GX raise.
     keep = []
@@ -231,17 +249,8 @@ def validate_frame(
         keep.append(exp)
     rows = len(df)
     if keep:
-        runnable = ctx.suites.add(gx.ExpectationSuite(name=f"{suite.name}-{run_id}", expectations=keep))
-        ds = ctx.data_sources.add_pandas(f"ds-{run_id}")
-        batch_def = ds.add_dataframe_asset(f"{dataset}-{run_id}").add_batch_definition_whole_dataframe("all")
-        vd = gx.ValidationDefinition(data=batch_def, suite=runnable, name=f"vd-{run_id}")
-        try:
-            res = vd.run(batch_parameters={"dataframe": df}, result_format={"result_format": "COMPLETE"})
-        finally:
-            with contextlib.suppress(Exception):
-                ctx.data_sources.delete(f"ds-{run_id}")
-            with contextlib.suppress(Exception):
-                ctx.suites.delete(runnable.name)
+        vd = _validation_definition(ctx, suite.name, dataset, keep)
+        res = vd.run(batch_parameters={"dataframe": df}, result_format={"result_format": "COMPLETE"})
         for r in res.results:
             if r.success:
                 continue

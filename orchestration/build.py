@@ -138,12 +138,26 @@ def ingest(job: Any, instance: Any, source_ids: list[str], tags: dict[str, str])
     return outcomes
 
 
-def downstream_job_name(report: BuildReport, publish: bool) -> str:
-    """Publish unless told not to, also when some sources were excluded (they keep their previous
-    load): the blocking raw and mart checks of the run decide, not one bad source."""
-    from orchestration.definitions import BUILD_JOB, REFRESH_JOB
+def dbt_scope(ingested: list[str], removed: list[str], scoped: bool) -> list[str] | None:
+    """The sources the downstream dbt build replaces in the incremental marts: those ingested or
+    removed by an ``--only`` build; ``None`` (a full refresh) for a build of every source."""
+    return sorted({*ingested, *removed}) if scoped else None
 
-    return BUILD_JOB if publish else REFRESH_JOB
+
+def downstream_run_config(scope: list[str] | None) -> dict[str, Any]:
+    """RUN_CONFIG plus the dbt asset's scope (``orchestration.defs.dbt.assets.DbtBuildConfig``)."""
+    return {**RUN_CONFIG, "ops": {"warehouse_dbt": {"config": {"scope": scope}}}}
+
+
+def downstream_job_name(report: BuildReport, publish: bool, scoped: bool = False) -> str:
+    """Publish unless told not to, also when some sources were excluded (they keep their previous
+    load): the blocking raw and mart checks of the run decide, not one bad source. A scoped build
+    (``orchestration.defs.dbt.scope``) leaves the seeds and staging views as they are."""
+    from orchestration.definitions import BUILD_JOB, REFRESH_JOB, SCOPED_JOB
+
+    if not publish:
+        return REFRESH_JOB
+    return SCOPED_JOB if scoped else BUILD_JOB
 
 
 def log_registry_errors(db_path: Path, errors: list[Any]) -> None:
@@ -276,10 +290,15 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
         report.sources = ingest(defs.resolve_job_def(INGEST_JOB), instance, targets, tags)
         report.timings["ingest"] = time.monotonic() - t
 
-        job_name = downstream_job_name(report, publish)
+        from orchestration.defs.dbt.project import project_fingerprint
+        from orchestration.defs.dbt.scope import built_with, can_scope
+
+        scoped = can_scope(only, bool(report.rebuilt_raw_tables), built_with(db_path), project_fingerprint())
+        scope = dbt_scope(targets, report.removed_sources, scoped=scoped)
+        job_name = downstream_job_name(report, publish, scoped)
         t = time.monotonic()
         res = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags, run_config=RUN_CONFIG
+            instance=instance, raise_on_error=False, tags=tags, run_config=downstream_run_config(scope)
         )
         report.timings[job_name] = time.monotonic() - t
         record_downstream(report, res)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 INGEST_JOB = "ingest_sources"
 BUILD_JOB = "build_warehouse"
 REFRESH_JOB = "refresh_marts"
+SCOPED_JOB = "build_warehouse_scoped"
+# dbt groups (schemas) a scoped build leaves as they are: seeds (CSV lookups) and staging (views).
+UNCHANGED_IN_SCOPED_BUILD = ("seeds", "staging")
 
 
 def jobs() -> list[UnresolvedAssetJobDefinition]:
@@ -67,7 +70,19 @@ def jobs() -> list[UnresolvedAssetJobDefinition]:
         selection=downstream - AssetSelection.assets(PUBLISHED_KEY).downstream(),
         description="Raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing (nor the report).",
     )
-    return [ingest, build, refresh]
+    # A scoped build (orchestration.defs.dbt.scope): the same, but the seeds and the staging views
+    # are neither reloaded nor re-created (the dbt project is as when the marts were last built);
+    # their tests run, on the data that changed beneath them.
+    unchanged = AssetSelection.groups(*UNCHANGED_IN_SCOPED_BUILD)
+    scoped = define_asset_job(
+        SCOPED_JOB,
+        selection=(downstream - unchanged) | (unchanged - unchanged.without_checks()),  # their checks only
+        description=(
+            "build_warehouse after some sources were re-ingested (run config: warehouse_dbt scope): "
+            "the incremental marts replace only their rows; seeds and staging views are left as they are."
+        ),
+    )
+    return [ingest, build, refresh, scoped]
 
 
 def build_definitions(warehouse: str | Path | None = None, sources: str | Path | None = None) -> Definitions:

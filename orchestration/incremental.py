@@ -8,7 +8,9 @@ warehouse (``<warehouse>.ingested.json``).
 
 * nothing changed (no source, no dbt file, warehouse and published copy present): a no-op;
 * some sources changed or were added: ``orchestration.build.run_build(only=those)`` - their
-  partitions only, then the downstream run (checks, dbt, publish);
+  partitions only, then the downstream run (checks, dbt, publish), with dbt scoped to them: the
+  incremental marts replace only the rows of those sources and of the sources sharing their regions
+  (``orchestration.defs.dbt.scope``; a scope whose dbt did not succeed is built again next time);
 * only dbt files changed: the full build (``run_build``; the manifest is re-parsed).
 
 The manifest itself is cached by ``orchestration.defs.dbt.project.prepare_manifest``.
@@ -125,10 +127,12 @@ def current_fingerprints(sources_dir: Path) -> dict[str, str]:
     }
 
 
-def rebuild() -> tuple[str, float, BuildReport | None]:
-    """(what was done, seconds, the build report or None for a no-op)."""
+def rebuild(parse: bool = True) -> tuple[str, float, BuildReport | None]:
+    """(what was done, seconds, the build report or None for a no-op). ``parse=False``: use the
+    dbt manifest as it is (the caller has just parsed it, e.g. the tests' session)."""
     from orchestration.build import run_build
     from orchestration.defs.dbt.project import dbt_project, manifest_is_current
+    from orchestration.defs.dbt.scope import pending_scope
     from orchestration.resources import WarehouseResource, sources_dir, warehouse_path
 
     t = time.monotonic()
@@ -138,10 +142,12 @@ def rebuild() -> tuple[str, float, BuildReport | None]:
     p = plan(current, recorded)
     dbt_current = manifest_is_current(Path(dbt_project().manifest_path))
     published = WarehouseResource(path=str(wh)).published_path
-    if not p.sources_changed and dbt_current and published.exists():
+    pending = pending_scope(wh)  # a scoped build whose dbt failed or was skipped: build it again
+    if not p.sources_changed and dbt_current and published.exists() and not pending:
         return "no-op: no source, ingestion code or dbt file changed", time.monotonic() - t, None
-    only = p.to_ingest if (p.to_ingest and dbt_current and recorded) else None
-    report = run_build(only=only)
+    only = sorted({*p.to_ingest, *(s for s in pending if s in current)}) if dbt_current and recorded else None
+    only = only or None
+    report = run_build(only=only, parse=parse)
     ok = [s.source_id for s in report.sources if s.ok]
     failed = [s.source_id for s in report.sources if not s.ok]
     if report.fatal is None:
@@ -154,7 +160,7 @@ def main() -> int:
     from orchestration.report import format_report
     from orchestration.resources import warehouse_path
 
-    what, secs, report = rebuild()
+    what, secs, report = rebuild(parse="--no-parse" not in sys.argv[1:])
     if report is not None:
         sys.stdout.write(format_report(report, warehouse_path()))
     print(f"rebuild: {what} in {secs:.1f} s")

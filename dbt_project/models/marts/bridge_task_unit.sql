@@ -9,3 +9,4 @@ select
     m.position,
     m.unit_name
 from {{ ref('int_unit_mentions') }} m
+where {{ in_build_scope('m.source_id') }}

@@ -49,3 +49,4 @@ join {{ ref('stg_sources') }} s using (source_id)
 join {{ ref('int_task_status') }} st using (task_row_key)
 left join {{ ref('dim_period') }} p on p.period_label = s.period_label
 left join first_lead fl using (task_row_key)
+where {{ in_build_scope('t.source_id') }}

@@ -9,6 +9,7 @@ with indicators as (
             order by target_kind nulls last, actual_kind nulls last, rule nulls last, target_text, actual_text
         )::integer as indicator_seq
     from {{ ref('stg_indicators') }}
+    where {{ in_build_scope('source_id') }}
 )
 
 select

@@ -17,3 +17,4 @@ select
     round(row_lines / nullif(total_lines, 0), 4)::double as row_line_share,
     round(quarantined_lines / nullif(total_lines, 0), 4)::double as quarantined_share
 from {{ ref('stg_sources') }}
+where {{ in_build_scope('source_id') }}

@@ -13,6 +13,7 @@ with parsed as (
             as {{ s }}{{ ',' if not loop.last }}
     {%- endfor %}
     from {{ ref('fact_task_progress') }} f
+    where {{ in_build_scope('f.source_id') }}
     group by grouping sets ((f.source_id, f.table_no), (f.source_id))
 ),
 
@@ -49,3 +50,4 @@ left join parsed_long pl
         pl.source_id = st.source_id
         and pl.table_no is not distinct from st.table_no
         and pl.metric = st.metric
+where {{ in_build_scope('st.source_id') }}

@@ -60,3 +60,4 @@ left join {{ ref('dim_unit') }} lu on lu.unit_key = f.lead_unit_key
 left join {{ ref('stg_task_links') }} tl on tl.task_row_key = f.task_row_key and tl.is_primary
 left join {{ ref('dim_status') }} ds on ds.status = f.status
 left join {{ ref('dim_status') }} dsi on dsi.status = f.status_inferred
+where {{ in_build_scope('f.source_id') }}

@@ -16,9 +16,13 @@ def warehouse_vars(warehouse: Path) -> str:
     return json.dumps({"warehouse_path": str(Path(warehouse).resolve())}, ensure_ascii=False)
 
 
-def build_args(warehouse: Path, threads: int = THREADS) -> list[str]:
-    """``dbt build`` (seeds, models, data and unit tests) into ``warehouse``."""
-    return ["build", "--threads", str(threads), "--vars", warehouse_vars(warehouse)]
+def build_args(warehouse: Path, threads: int = THREADS, full_refresh: bool = False) -> list[str]:
+    """``dbt build`` (seeds, models, data and unit tests) into ``warehouse``. ``full_refresh``
+    rebuilds the incremental marts from scratch (every build but a scoped one: the sources a
+    scoped build replaces are in a table, ``orchestration.defs.dbt.scope``, not in ``--vars``: a
+    change of the vars makes dbt re-parse every file)."""
+    return ["build", "--threads", str(threads), "--vars", warehouse_vars(warehouse)] + (
+        ["--full-refresh"] if full_refresh else [])
 
 
 def parse_args(warehouse: Path | None = None) -> list[str]:

@@ -28,6 +28,7 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     AutomationCondition,
+    Config,
     apply_freshness_policy,
 )
 from dagster_dbt import (
@@ -37,6 +38,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from pydantic import Field
 
 from orchestration.constants import RAW_ASSET_KEY, RAW_SCHEMA, WAREHOUSE_POOL
 from orchestration.defs.automation.policies import (
@@ -47,8 +49,21 @@ from orchestration.defs.automation.policies import (
     reload_when_changed,
 )
 from orchestration.defs.dbt.args import build_args
-from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.project import dbt_project, project_fingerprint
 from orchestration.resources import WarehouseResource
+
+
+class DbtBuildConfig(Config):
+    """Run config of ``warehouse_dbt`` (``ops: {warehouse_dbt: {config: {scope: [...]}}}``)."""
+
+    scope: list[str] | None = Field(
+        default=None,
+        description=(
+            "Sources re-ingested, added or removed since the marts were built: the incremental marts "
+            "replace only their rows (and those of the sources sharing their regions). "
+            "Unset: a full refresh."
+        ),
+    )
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -113,14 +128,22 @@ def build_dbt_assets() -> AssetsDefinition:
         name="warehouse_dbt",
     )
     def warehouse_dbt(
-        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, config: DbtBuildConfig
     ) -> Iterator[Any]:
-        """``dbt build --threads 1`` into this run's warehouse: seeds, staging views, mart tables, tests."""
+        """``dbt build --threads 1`` into this run's warehouse: seeds, staging views, mart tables, tests.
+        A full refresh, unless the run config names the sources to replace (``scope``)."""
         from ingestion.failpoints import failpoint
+        from orchestration.defs.dbt.scope import clear_scope, write_scope
 
-        for event in dbt.cli(build_args(warehouse.db_path), context=context).stream():
+        if config.scope is not None:
+            scope = write_scope(warehouse.db_path, config.scope)
+            context.log.info(f"scoped build: the incremental marts replace {len(scope)} source(s): {', '.join(scope)}")
+        invocation = dbt.cli(build_args(warehouse.db_path, full_refresh=config.scope is None), context=context)
+        for event in invocation.stream():
             yield event
             failpoint("dbt.during")
+        if invocation.is_successful():
+            clear_scope(warehouse.db_path, project_fingerprint())
 
     return warehouse_dbt.map_asset_specs(_with_mart_freshness)
 

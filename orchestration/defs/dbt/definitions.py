@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dagster import Definitions
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import build_dbt_assets
+from orchestration.defs.dbt.cli import WarehouseDbtCliResource
 from orchestration.defs.dbt.project import DBT_PROJECT_DIR, dbt_project
 from orchestration.resources import dbt_executable
 
@@ -14,8 +14,9 @@ def defs() -> Definitions:
     return Definitions(
         assets=[build_dbt_assets()],
         resources={
-            "dbt": DbtCliResource(
-                project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+            "dbt": WarehouseDbtCliResource(
+                project_dir=dbt_project(),  # type: ignore[arg-type]  # DbtCliResource.__init__ takes a DbtProject
+                profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable(),
             )
         },
     )

@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DbtProject
 
 from orchestration.defs.dbt.args import deps_args, parse_args
+from orchestration.defs.dbt.cli import WarehouseDbtCliResource
 from orchestration.resources import REPO_ROOT, dbt_executable, warehouse_path
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -89,7 +90,7 @@ def prepare_manifest(force: bool = False) -> Path:
     stamp = manifest_stamp(Path(project.project_dir), args)  # before the parse: an edit during it re-parses next time
     # The venv's dbt (dagster-dbt's own preparer runs `dbt` from PATH, which `make` sets for
     # `dagster dev`; a plain `python -m orchestration.build` need not have the venv on PATH).
-    dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+    dbt = WarehouseDbtCliResource(project_dir=project, dbt_executable=dbt_executable())  # type: ignore[arg-type]  # DbtCliResource.__init__ takes a DbtProject
     if any((Path(project.project_dir) / f).exists() for f in ("packages.yml", "dependencies.yml")):
         dbt.cli(deps_args(), target_path=project.target_path).wait()
     dbt.cli(args, target_path=project.target_path).wait()
