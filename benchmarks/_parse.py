@@ -20,7 +20,6 @@ from pathlib import Path
 
 from _common import Row
 
-
 # A number of two or more digits not followed by a date or serial mark: its tail is perturbed.
 _FIGURE = re.compile(r"(?<![\d.．])(\d)(\d+)(?![\d年月日号季期、．.])")
 
@@ -98,8 +97,16 @@ def rows(tmp: Path, corpus_mb: float) -> list[Row]:
     dt, n_rows, by_layout = _parse(files)
     layouts = ", ".join(f"{k} {b / 1024 / 1024 / t:.1f}" for k, (b, t) in sorted(by_layout.items()))
     return [
-        Row(f"read+split floor ({len(files)} files, {mb:.0f} MB)", f"{mb / floor:.0f} MB/s", "",
-            f"read, decode, splitlines; figures perturbed per copy ({verbatim} copies verbatim)"),
-        Row("parse throughput (one core)", f"{mb / dt:.2f} MB/s", ">= 20 MB/s",
-            f"{mb / floor / (mb / dt):.0f}x slower than the floor; {n_rows / dt:,.0f} rows/s; MB/s by layout: {layouts}"),
+        Row(
+            f"read+split floor ({len(files)} files, {mb:.0f} MB)",
+            f"{mb / floor:.0f} MB/s",
+            "",
+            f"read, decode, splitlines; figures perturbed per copy ({verbatim} copies verbatim)",
+        ),
+        Row(
+            "parse throughput (one core)",
+            f"{mb / dt:.2f} MB/s",
+            ">= 20 MB/s",
+            f"{mb / floor / (mb / dt):.0f}x slower than the floor; {n_rows / dt:,.0f} rows/s; MB/s by layout: {layouts}",
+        ),
     ]
