@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import overload
@@ -71,8 +70,9 @@ def simplify(text: str) -> str:
 
 def script_stats(texts: list[str]) -> tuple[int, int]:
     """(CJK characters, CJK characters that t2s changes): each distinct character converted once."""
-    counts = Counter("".join(_CJK_RUN.findall("\n".join(texts))))  # one string: Counter runs in C
-    return sum(counts.values()), sum(n for ch, n in counts.items() if _char(ch) != ch)
+    cjk = "".join(_CJK_RUN.findall("\n".join(texts)))
+    # str.count per distinct character that converts (none in a Simplified text): C loops only
+    return len(cjk), sum(cjk.count(ch) for ch in set(cjk) if _char(ch) != ch)
 
 
 def is_traditional(texts: list[str], option: str | None = None) -> bool:
