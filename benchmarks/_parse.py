@@ -5,7 +5,8 @@ The corpus is copies of every registered source's bulletin (round robin) until i
 (``perturb``: the digits after the first of every number of two or more digits, drawn afresh per
 copy), so the copies' lines differ and a cache keyed on line or cell text that outlived a file could
 not flatter the figure; a copy that would parse to a different number of rows is kept verbatim
-instead (counted in the row's detail). Both passes run over the same files in the same process, warm: the floor reads
+instead (counted in the row's detail). Both passes run over the same files in the same process,
+warm: the floor reads
 each file, decodes it with the encoding the reader detected and splits it into lines; the parse
 runs ``ingestion.parse.parse_file`` (read, detect, layout parser, furniture, coverage check).
 """
@@ -97,16 +98,8 @@ def rows(tmp: Path, corpus_mb: float) -> list[Row]:
     dt, n_rows, by_layout = _parse(files)
     layouts = ", ".join(f"{k} {b / 1024 / 1024 / t:.1f}" for k, (b, t) in sorted(by_layout.items()))
     return [
-        Row(
-            f"read+split floor ({len(files)} files, {mb:.0f} MB)",
-            f"{mb / floor:.0f} MB/s",
-            "",
-            f"read, decode, splitlines; figures perturbed per copy ({verbatim} copies verbatim)",
-        ),
-        Row(
-            "parse throughput (one core)",
-            f"{mb / dt:.2f} MB/s",
-            ">= 20 MB/s",
-            f"{mb / floor / (mb / dt):.0f}x slower than the floor; {n_rows / dt:,.0f} rows/s; MB/s by layout: {layouts}",
-        ),
+        Row(f"read+split floor ({len(files)} files, {mb:.0f} MB)", f"{mb / floor:.0f} MB/s", "",
+            f"read, decode, splitlines; figures perturbed per copy ({verbatim} copies verbatim)"),
+        Row("parse throughput (one core)", f"{mb / dt:.2f} MB/s", ">= 20 MB/s",
+            f"{mb / floor / (mb / dt):.0f}x slower than the floor; {n_rows / dt:,.0f} rows/s; MB/s by layout: {layouts}"),
     ]

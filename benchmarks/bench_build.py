@@ -47,9 +47,7 @@ def _print(rows: list[Row], load: tuple[str, str], seconds: float) -> None:
     print(f"{'-' * w1}  {'-' * w2}  {'-' * w3}  ------")
     for r in rows:
         print(f"{r.figure:<{w1}}  {r.value:>{w2}}  {r.target:<{w3}}  {r.detail}")
-    print(
-        f"\nload average (1 min) at start {load[0]}, at end {load[1]}; {os.cpu_count()} cores; bench took {seconds:.0f} s"
-    )
+    print(f"\nload average (1 min) at start {load[0]}, at end {load[1]}; {os.cpu_count()} cores; bench took {seconds:.0f} s")
 
 
 def main() -> int:
@@ -57,16 +55,12 @@ def main() -> int:
     ap.add_argument("--corpus-mb", type=float, default=30.0)
     ap.add_argument("--query-rows", default="1000000,10000000")
     ap.add_argument("--scale", default="100,1000,10000")
-    ap.add_argument(
-        "--scale-build", type=int, default=100, help="Dagster-build every partition up to this many sources"
-    )
+    ap.add_argument("--scale-build", type=int, default=100, help="Dagster-build every partition up to this many sources")
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--only", choices=["parse"], help="just this figure (parse: the parse row and its floor)")
-    ap.add_argument(
-        "--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)"
-    )
+    ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
     ap.add_argument("--log", type=Path)
     args = ap.parse_args()
     if args.only == "parse":
@@ -92,14 +86,7 @@ def main() -> int:
             results += _parse.rows(tmp, args.corpus_mb)
             if not args.skip_queries:
                 if warehouse is None:
-                    results.append(
-                        Row(
-                            "queries",
-                            "skipped",
-                            "",
-                            "no warehouse: run without --skip-build or give --warehouse",
-                        )
-                    )
+                    results.append(Row("queries", "skipped", "", "no warehouse: run without --skip-build or give --warehouse"))
                 else:
                     results += _queries.rows(warehouse, tmp, _ints(args.query_rows))
             if not args.skip_scale:
