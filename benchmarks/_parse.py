@@ -6,9 +6,8 @@ The corpus is copies of every registered source's bulletin (round robin) until i
 copy), so the copies' lines differ and a cache keyed on line or cell text that outlived a file could
 not flatter the figure; a copy that would parse to a different number of rows is kept verbatim
 instead (counted in the row's detail). Both passes run over the same files in the same process,
-warm: the floor reads
-each file, decodes it with the encoding the reader detected and splits it into lines; the parse
-runs ``ingestion.parse.parse_file`` (read, detect, layout parser, furniture, coverage check).
+warm: the floor reads each file, decodes it with the encoding the reader detected and splits it
+into lines; the parse runs ``ingestion.parse.parse_file`` (read, detect, layout parser, furniture, coverage check).
 """
 
 from __future__ import annotations
