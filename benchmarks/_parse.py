@@ -3,11 +3,14 @@
 The corpus is copies of every registered source's bulletin (round robin) until it holds
 ``corpus_mb`` MB. Every copy but the first of each bulletin has its figures perturbed
 (``perturb``: the digits after the first of every number of two or more digits, drawn afresh per
-copy), so the copies' lines differ and a cache keyed on line or cell text that outlived a file could
-not flatter the figure; a copy that would parse to a different number of rows is kept verbatim
-instead (counted in the row's detail). Both passes run over the same files in the same process,
-warm: the floor reads each file, decodes it with the encoding the reader detected and splits it
-into lines; the parse runs ``ingestion.parse.parse_file`` (read, detect, layout parser, furniture, coverage check).
+copy; years, dates, serial marks and lines that are only a number, a 序号 cell, are kept), so the
+copies' figure lines differ (~10 % of a table bulletin's lines; the rest, unit names and status
+words, repeat as they do across real bulletins). The parser's memos are per file
+(``ingestion/memo.py``) whatever the corpus; a copy that would parse to a different number of
+rows is kept verbatim instead (counted in the row's detail). Both passes run over the same files
+in the same process, warm: the floor reads each file, decodes it with the encoding the reader
+detected and splits it into lines; the parse runs ``ingestion.parse.parse_file`` (read, detect,
+layout parser, furniture, coverage check).
 """
 
 from __future__ import annotations
@@ -25,8 +28,13 @@ _FIGURE = re.compile(r"(?<![\d.．])(\d)(\d+)(?![\d年月日号季期、．.])")
 
 
 def perturb(text: str, rng: random.Random) -> str:
-    """``text`` with the digits after the first of every figure redrawn (years, dates, serials kept)."""
-    return _FIGURE.sub(lambda m: m.group(1) + "".join(rng.choice("0123456789") for _ in m.group(2)), text)
+    """``text`` with the digits after the first of every figure redrawn (years, dates, serials and
+    lines that are only a number, a 序号 cell, kept)."""
+
+    def redraw(m: re.Match[str]) -> str:
+        return m.group(1) + "".join(rng.choice("0123456789") for _ in m.group(2))
+
+    return "".join(ln if ln.strip().isdigit() else _FIGURE.sub(redraw, ln) for ln in text.splitlines(keepends=True))
 
 
 def make_corpus(target_mb: float, folder: Path) -> tuple[list[tuple[Path, object, str]], int]:
