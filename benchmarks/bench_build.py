@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_build.py [--corpus-mb 30] [--query-rows 1000000,10000000]
         [--scale 100,1000,10000] [--scale-build 100] [--skip-build] [--skip-queries] [--skip-scale]
+        [--only parse]
 
 * build: seed build vs a bare Dagster+dbt materialize, one-source rebuild vs full rebuild, no-op
   rebuild, cold dbt parse (benchmarks/_stack.py; each a fresh interpreter, as a user runs it);
@@ -58,9 +59,12 @@ def main() -> int:
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--only", choices=["parse"], help="just this figure (parse: the parse row and its floor)")
     ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
     ap.add_argument("--log", type=Path)
     args = ap.parse_args()
+    if args.only == "parse":
+        args.skip_build = args.skip_queries = args.skip_scale = True
 
     import _parse
     import _queries

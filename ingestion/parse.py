@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion import formats, layouts
+from ingestion import formats, layouts, memo
 from ingestion.errors import IngestError, LayoutError
 from ingestion.formats import Document, script
 from ingestion.layouts import finishing
@@ -83,6 +83,7 @@ def _parse_document(path: Path, spec: SourceSpec, name: str, kind: str) -> Parse
 
 def parse_file(path: Path, spec: SourceSpec, display_name: str | None = None) -> ParsedSource:
     name = display_name or str(path)
+    memo.new_file()  # the classifiers' memos are per file (ingestion/memo.py)
     check_size(Path(path), name)  # before any reader opens it (README "Limits")
     kind = _document_kind(Path(path), spec.layout)
     if kind is not None:

@@ -7,8 +7,9 @@ separated by '、' ',' or spaces, or one name broken across lines ('市自然' +
 
 from __future__ import annotations
 
-import functools
 import re
+
+from ingestion.memo import per_file
 
 # Endings of a complete unit name. Longest first so '办公室' wins over '室'.
 # fmt: off
@@ -46,7 +47,7 @@ def _clean(s: str) -> str:
     return _SPACES.sub("", s).strip(" .。:")
 
 
-@functools.lru_cache(maxsize=65536)
+@per_file
 def ends_like_unit(name: str) -> bool:
     # the line classifiers ask this of the same strings many times: cache, and one C-level endswith
     return _BRACKETS.sub("", name).endswith(_SUFFIX_TUPLE)

@@ -245,6 +245,9 @@ def _empty_only(role: str, n_empty: int) -> float:
 def _first_line_run(role: str, lines: _Lines, i: int, hi: int) -> list[float]:
     """Cells whose score is the first line's value plus a cost per further line."""
     first_of, per_line = _FIRST.get(role), _PER_EXTRA_LINE.get(role, EXTRA_LINE_OTHER)
+    if all(ln is not None for ln in lines[i:hi]):  # no empty line (the usual row): one comprehension
+        first = first_of(lines[i]) if first_of is not None else OTHER_CELL  # type: ignore[arg-type]
+        return [first + per_line * (n_body - 1) for n_body in range(1, hi - i + 1)]
     out: list[float] = []
     n_empty = n_body = 0
     first = OTHER_CELL
@@ -396,13 +399,23 @@ class ScoreTable:
                 ln.wraps_prev = prev is not None and _wraps(prev.text, ln.text)
                 prev = ln
         self._window = window
-        self._by_role: dict[str, list[list[float]]] = {}
+        self._by_role: dict[tuple[object, ...], list[list[float]]] = {}
 
     def for_role(self, role: str) -> list[list[float]]:
-        table = self._by_role.get(role)
+        key = _scoring_key(role)  # roles scored alike (lead and cooperating units) share one table
+        table = self._by_role.get(key)
         if table is None:
             run = _RUNS.get(role, _first_line_run)
             n = len(self._lines)
             table = [run(role, self._lines, i, min(n, i + self._window)) for i in range(n)] + [[]]
-            self._by_role[role] = table
+            self._by_role[key] = table
         return table
+
+
+def _scoring_key(role: str) -> tuple[object, ...]:
+    """What a role's scores depend on: its run, and for a first-line run its first-line rule and
+    per-line cost; every run reads the role itself only as ``role == "task"`` (``_empty_only``)."""
+    run = _RUNS.get(role, _first_line_run)
+    if run is _first_line_run:
+        return (run, _FIRST.get(role), _PER_EXTRA_LINE.get(role, EXTRA_LINE_OTHER), role == "task")
+    return (run, role == "task")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from ingestion import units
 from ingestion.furniture import is_page_chrome
 from ingestion.layouts.grid import is_heading_text
+from ingestion.memo import per_file
 from ingestion.normalize.vocabulary import is_status_word
 
 _EDGE_SPACES = " \t\r\u00a0\u3000\ufeff"
@@ -55,14 +56,14 @@ def seq_value(text: str) -> int | None:
     return int(text) if _SEQ.match(text) else None
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def numbered_paragraph(text: str) -> int | None:
     """n for a paragraph printed as 'n.…' / 'n、…' (not a decimal such as '1.4%')."""
     m = _NUMBERED.match(text)
     return int(m.group(1)) if m else None
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def is_person(text: str) -> bool:
     """A personal name cell: 2–3 Han characters (or several such names separated by 、)."""
     return (
@@ -76,7 +77,7 @@ def is_person(text: str) -> bool:
 _WS = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def _squash(text: str) -> str:
     return _WS.sub("", text)
 
@@ -87,19 +88,19 @@ def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
     return _is_status_word(key) or bool(extra and key in {_squash(k) for k in extra})
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def _is_status_word(key: str) -> bool:
     # one vocabulary (ingestion/data/status_vocabulary.csv) for the parser and the mart; it
     # lists the truncated forms an export leaves ('序时推') too
     return is_status_word(key)
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def is_unit(text: str) -> bool:
     return units.looks_like_unit(text)
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def is_unit_fragment(text: str) -> bool:
     """Part of a unit name broken over lines ('市生态' + '环境局', '(人才办)'): no sentence
     punctuation, and it either starts like a unit, is a short tail ending like one, or is a
@@ -117,7 +118,7 @@ def is_unit_fragment(text: str) -> bool:
     )
 
 
-@lru_cache(maxsize=65536)
+@per_file
 def is_title_like(text: str) -> bool:
     """A group title printed inside the task cell ('开展科技创新赋能行动'): a short phrase with no
     punctuation or digits at all, which a task sentence practically always has."""

@@ -11,10 +11,10 @@ When even the best choice puts a cell where it clearly does not belong the row d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import combinations
 
 from ingestion import units
+from ingestion.memo import per_file
 
 UNIT_ROLES = ("lead_units", "cooperating_units")
 _SENTENCE = re.compile(r"[。;;!?!?]")
@@ -24,7 +24,7 @@ MAX_MISSING = 4  # beyond this the combinations are not worth scoring: keep the 
 BAD = -3.0
 
 
-@lru_cache(maxsize=65536)  # pure; best_absent asks it of the same cells for every choice
+@per_file  # pure; best_absent asks it of the same cells for every choice
 def cell_fit(role: str | None, text: str) -> float:
     t = text.strip()
     if not t:
