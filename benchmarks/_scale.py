@@ -1,7 +1,7 @@
 """Registry and partition scaling: 100 / 1,000 / 10,000 synthetic registered sources.
 
 Each synthetic source is its own folder in a temp data dir: a copy of one small real bulletin
-(rw09, a cell_lines excerpt) and a source.yaml with its own id. At each count:
+(rw09, a cell_lines excerpt) with one comment line of its own, and a source.yaml with its own id. At each count:
 
 * registry load: ``load_registry`` over the folder (YAML + schema validation of every entry);
 * definitions load: ``import orchestration.definitions`` in a fresh interpreter with
@@ -35,7 +35,10 @@ def make_registry(folder: Path, n: int) -> Path:
     for i in range(n):
         d = folder / f"syn{i:06d}"
         d.mkdir(parents=True)
-        (d / spec["file"]).write_bytes(bulletin)
+        # a line of its own under the bulletin's comment prefix ('# '): each copy is its own file, as the
+        # registry requires (the same file registered twice is refused), and parses like the original
+        own = f"{spec['options']['comment_prefix']}synthetic copy {i}\n".encode()
+        (d / spec["file"]).write_bytes(bulletin + (b"" if bulletin.endswith(b"\n") else b"\n") + own)
         entry = {**spec, "source_id": f"syn{i:06d}", "period": {**spec["period"], "year": 2015 + i % 10}}
         (d / "source.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
     return folder
