@@ -45,19 +45,28 @@ def affected_sources(
     return sorted(changed | {s for m in maps for s, r in m.items() if r in regions})
 
 
+def _has_table(con, table: str) -> bool:
+    """``table`` ('schema.name') exists in the warehouse ``con`` is open on."""
+    (n,) = con.execute("select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+                       [table]).fetchone() or (0,)
+    return bool(n)
+
+
+def _create_tables(con) -> None:
+    con.execute(f"create table if not exists {SCOPE_TABLE} (source_id varchar primary key)")
+    con.execute(f"create table if not exists {BUILT_TABLE} (project_fingerprint varchar not null)")
+
+
 def write_scope(db_path: Path, changed: Iterable[str]) -> list[str]:
     """Replace ``raw.build_scope`` with the sources a scoped build of ``changed`` must replace
     (plus any scope left by a build that did not finish). Returns them."""
     from ingestion.load import writer
 
     with writer(Path(db_path)) as con:
-        con.execute(f"create table if not exists {SCOPE_TABLE} (source_id varchar primary key)")
+        _create_tables(con)
         pending = [r[0] for r in con.execute(f"select source_id from {SCOPE_TABLE}").fetchall()]
         now = dict(con.execute("select source_id, region_code from raw.sources").fetchall())
-        has_mart = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'mart' and table_name = 'task_progress'"
-        ).fetchone()
-        then = dict(con.execute(MART_REGIONS_SQL).fetchall()) if has_mart and has_mart[0] else {}
+        then = dict(con.execute(MART_REGIONS_SQL).fetchall()) if _has_table(con, "mart.task_progress") else {}
         scope = affected_sources({*changed, *pending}, now, then)
         con.execute("begin transaction")
         con.execute(f"delete from {SCOPE_TABLE}")
@@ -73,8 +82,7 @@ def clear_scope(db_path: Path, project_fingerprint: str) -> None:
     from ingestion.load import writer
 
     with writer(Path(db_path)) as con:
-        con.execute(f"create table if not exists {SCOPE_TABLE} (source_id varchar primary key)")
-        con.execute(f"create table if not exists {BUILT_TABLE} (project_fingerprint varchar not null)")
+        _create_tables(con)
         con.execute("begin transaction")
         con.execute(f"delete from {SCOPE_TABLE}")
         con.execute(f"delete from {BUILT_TABLE}")
@@ -97,10 +105,7 @@ def _read_if_exists(db_path: Path, table: str, column: str) -> list[str]:
     from ingestion.load import writer
 
     with writer(Path(db_path)) as con:
-        (n,) = con.execute(
-            "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
-            [table]).fetchone() or (0,)
-        return sorted(r[0] for r in con.execute(f"select {column} from {table}").fetchall()) if n else []
+        return sorted(r[0] for r in con.execute(f"select {column} from {table}").fetchall()) if _has_table(con, table) else []
 
 
 def pending_scope(db_path: Path) -> list[str]:
