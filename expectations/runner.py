@@ -7,6 +7,7 @@ with ``MetricResolutionError``). Returns a plain ``ValidationOutcome``: no GX ob
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import time
@@ -70,6 +71,14 @@ class ValidationOutcome:
     def success(self) -> bool:
         """No error-level failure (warnings allowed) and the validation itself ran."""
         return self.error is None and not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (check metadata carries it, so a later step of the run reuses the outcome)."""
+        return json.loads(json.dumps(dataclasses.asdict(self), ensure_ascii=False, default=str))
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ValidationOutcome:
+        return cls(**{**d, "failures": [ExpectationFailure(**f) for f in d.get("failures", [])]})
 
     def summary(self) -> str:
         if self.error:

@@ -266,6 +266,9 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
     report.timings["load_definitions"] = time.monotonic() - t
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
+    from orchestration.run_history import relax_sync_under
+
+    relax_sync_under(home)
     with DagsterInstance.from_config(str(home)) as instance:
         recovered = recover_stale_runs(instance)
         if recovered:

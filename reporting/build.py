@@ -12,8 +12,10 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -21,6 +23,9 @@ import pandas as pd
 from reporting import charts
 from reporting import frames as fr
 from reporting.page import Section, render_page, suite_page, table_html
+
+if TYPE_CHECKING:
+    from expectations.runner import ValidationOutcome
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "published" / "warehouse.duckdb"
@@ -74,15 +79,18 @@ def sections(f: fr.ReportFrames) -> list[Section]:
     ]
 
 
-def quality(db_path: Path, out_dir: Path) -> tuple[dict[str, Path], list[str], pd.DataFrame]:
-    """Run every GX suite on ``db_path`` (read-only) and write one page per suite."""
+def quality(db_path: Path, out_dir: Path, known: Mapping[str, ValidationOutcome] | None = None,
+            ) -> tuple[dict[str, Path], list[str], pd.DataFrame]:
+    """Run every GX suite on ``db_path`` (read-only) and write one page per suite. ``known``:
+    outcomes of suites already validated on this very data (the checks of the run that published
+    it), reused instead of validating again."""
     from expectations.runner import describe_suite, validate
     from expectations.suites import DATASETS
 
     pages, failed, rows = {}, [], []
     (out_dir / "quality").mkdir(parents=True, exist_ok=True)
     for name, ds in DATASETS.items():
-        outcome = validate(name, db_path)
+        outcome = (known or {}).get(name) or validate(name, db_path)
         path = out_dir / "quality" / f"{name}.html"
         path.write_text(suite_page(outcome, describe_suite(ds.suite())), encoding="utf-8")
         pages[name] = path
@@ -100,10 +108,10 @@ def _quality_links(summary: pd.DataFrame) -> str:
             f"<p>One page per suite, run on this file: {links}</p>{table_html(summary)}</section>")
 
 
-def build_report(db_path: Path = DEFAULT_DB, out_dir: Path = DEFAULT_OUT, *, with_quality: bool = True) -> ReportResult:
-    """Render the report of the warehouse at ``db_path`` into ``out_dir``."""
-    import vl_convert as vlc
-
+def build_report(db_path: Path = DEFAULT_DB, out_dir: Path = DEFAULT_OUT, *, with_quality: bool = True,
+                 known_outcomes: Mapping[str, ValidationOutcome] | None = None) -> ReportResult:
+    """Render the report of the warehouse at ``db_path`` into ``out_dir`` (``known_outcomes``:
+    see ``quality``)."""
     t0 = time.monotonic()
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.exists():
@@ -119,13 +127,13 @@ def build_report(db_path: Path = DEFAULT_DB, out_dir: Path = DEFAULT_OUT, *, wit
                           sections=[s.key for s in secs])
     body = ""
     if with_quality:
-        result.quality_pages, result.quality_failed, summary = quality(db_path, out_dir)
+        result.quality_pages, result.quality_failed, summary = quality(db_path, out_dir, known_outcomes)
         body = _quality_links(summary)
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     html = render_page(
         "Key-work progress bulletins: the report 重点工作进展报告",
         f"From {db_path.name} (the published warehouse), {stamp}. Each chart answers the question in its title.",
-        secs, vega_js=vlc.javascript_bundle(None),  # type: ignore[arg-type]  # None: the default snippet
+        secs, vega_js=charts.vega_bundle(),
         body=body,
     )
     tmp = result.index.with_suffix(".html.tmp")

@@ -709,12 +709,47 @@ def test_new_city_rows_have_statuses_mapped_by_yaml_alone(con):
 
 
 def _column_tests(manifest: dict, model: str) -> dict[tuple[str, str], dict]:
+    """(column, test) of a model: its dbt data tests and its enforced contract constraints
+    (a ``not_null`` constraint is DuckDB's NOT NULL on the table: a build inserting a NULL fails)."""
     out = {}
     for n in manifest["nodes"].values():
         if n["resource_type"] == "test" and n.get("attached_node") == f"model.bulletin_warehouse.{model}":
             meta = n.get("test_metadata") or {}
             out[(n.get("column_name"), meta.get("name"))] = meta.get("kwargs", {})
+    node = manifest["nodes"][f"model.bulletin_warehouse.{model}"]
+    if node["config"].get("contract", {}).get("enforced"):
+        for col, spec in node["columns"].items():
+            for c in spec.get("constraints", []):
+                out[(col, c["type"])] = {}
     return out
+
+
+def test_dbt_unit_tests_pass(warehouse, tmp_path):
+    """dbt's unit tests (fixtures in the model YAMLs): run here rather than in every build
+    (orchestration.defs.dbt.args.BUILD_EXCLUDES); a copy of the module's warehouse (others hold it
+    open read-only) gives them the relations whose column types they read."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    proc = run_dbt(["test", "--select", "test_type:unit", "--target-path", str(warehouse.parent / "target"),
+                    "--log-path", str(tmp_path / "logs")], copy)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert "PASS=" in proc.stdout and " PASS=0 " not in proc.stdout
+
+
+def test_not_null_constraints_are_the_tables_not_null_columns(con, dbt_manifest):
+    """Every not_null constraint of the marts' YAML is a NOT NULL column of the built table, so
+    DuckDB refuses a NULL during the build (what a dbt not_null test found only afterwards)."""
+    import json
+
+    manifest = json.loads(dbt_manifest.read_text(encoding="utf-8"))
+    want = {(n["name"], col) for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n.get("schema") == "mart"
+            for col, spec in n["columns"].items()
+            if any(c["type"] == "not_null" for c in spec.get("constraints", []))}
+    have = set(q(con, "select table_name, column_name from duckdb_columns() "
+                      "where schema_name = 'mart' and not is_nullable"))
+    assert len(want) > 50 and want <= have, sorted(want - have)
+
 
 
 def test_mart_column_invariants_are_dbt_tests_on_the_contract_enums(dbt_manifest):

@@ -496,6 +496,9 @@ def test_dbt_build_args_pin_the_warehouse_and_one_thread(tmp_path):
     assert args[:3] == ["build", "--threads", "1"]
     assert args[3] == "--vars" and json.loads(args[4]) == {"warehouse_path": str(db.resolve())}
     assert build_args(db, threads=2)[2] == "2"
+    # unit tests run in tests/test_dbt_models.py, not on every build; no dbt.log written
+    assert ("--exclude-resource-type", "unit_test") in zip(args, args[1:], strict=False)
+    assert ("--log-level-file", "none") in zip(args, args[1:], strict=False)
     # relative paths are made absolute: dbt runs from dbt_project/, not from here
     assert json.loads(warehouse_vars(Path("data/x.duckdb")))["warehouse_path"] == str(Path("data/x.duckdb").resolve())
 
@@ -539,3 +542,22 @@ def test_published_copy_and_export_sit_beside_the_warehouse(monkeypatch, tmp_pat
     assert dev.export_path == tmp_path / "export" / "dev"
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "x"))
     assert dev.export_path == tmp_path / "x"
+
+
+def test_scoped_job_retests_staging_but_not_the_untouched_seeds(orch):
+    """A scoped build leaves seeds and staging as they are; it re-runs the staging views' tests
+    (their raw rows changed) but not the seeds' (nothing beneath them changed)."""
+    repo = orch.defs.get_repository_def()
+
+    def check_groups(job: str) -> dict[str, int]:
+        graph = repo.get_job(job).asset_layer.asset_graph
+        out: dict[str, int] = {}
+        for ck in graph.asset_check_keys:
+            group = repo.asset_graph.get(ck.asset_key).group_name
+            out[group] = out.get(group, 0) + 1
+        return out
+
+    full, scoped = check_groups("build_warehouse"), check_groups(orch.SCOPED_JOB)
+    assert full.get("seeds", 0) > 0 and "seeds" not in scoped
+    assert scoped.get("staging", 0) == full.get("staging", 0) > 0
+    assert scoped.get("mart") == full.get("mart") > 0

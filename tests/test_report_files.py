@@ -250,3 +250,7 @@ def test_ui_shows_the_scorecard_chart_as_report_metadata(seed_warehouse):
     assert png[:4] == b"\x89PNG" and len(png) > 10_000
     assert meta["quality_failed"].value == []
     assert Path(meta["report"].value).name == "index.html"
+    # every suite page comes from the run's own GX checks: the report validated nothing again
+    from expectations.suites import DATASETS
+
+    assert meta["quality_from_run"].value == sorted(DATASETS)

@@ -169,6 +169,21 @@ def test_gx_checks_list_every_expectation_and_mark_the_failed_one():
     failure = ExpectationFailure(first["expectation"], first["columns"], "error", 1, 2, kwargs=first["arguments"])
     res = result_from_outcome(ValidationOutcome("raw_task_rows", "raw.task_rows", 2, len(listed), [failure]),
                               listed)
+    # the metadata carries the whole outcome, which the report of the same run reuses
+    again = ValidationOutcome.from_json(res.metadata["outcome"].value)
+    assert again.failures == [failure] and again.rows_checked == 2 and not again.success
     table = res.metadata["expectation_list"].value
     assert table.count("\n") == len(listed) + 1  # header, rule, one line per expectation
     assert table.count("**FAILED**") == 1 and table.count("| passed |") == len(listed) - 1
+
+
+def test_vega_bundle_is_cached_per_vl_convert_version(tmp_path):
+    import importlib.metadata
+
+    from reporting.charts import vega_bundle
+
+    js = vega_bundle.__wrapped__(tmp_path)
+    cached = tmp_path / f"vega-bundle-{importlib.metadata.version('vl-convert-python')}.js"
+    assert cached.read_text(encoding="utf-8") == js and "vegaEmbed" in js
+    cached.write_text("/* from the cache */", encoding="utf-8")
+    assert vega_bundle.__wrapped__(tmp_path) == "/* from the cache */"

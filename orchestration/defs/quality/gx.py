@@ -51,6 +51,9 @@ MART_CHECKS = {
 }
 
 
+OUTCOME_KEY = "outcome"
+
+
 def expectations_markdown(expectations: list[dict], failed_keys: set[str], not_run: bool = False) -> str:
     """Every expectation of the suite, its arguments and whether it passed, as a markdown table."""
     lines = ["| expectation | arguments | severity | result |", "|---|---|---|---|"]
@@ -81,6 +84,9 @@ def result_from_outcome(outcome, expectations: list[dict] | None = None) -> Asse
         "errors": len(outcome.errors),
         "warnings": len(outcome.warnings),
         "seconds": MetadataValue.float(float(outcome.seconds)),
+        # The whole outcome: the report of the same run renders its suite pages from it
+        # (orchestration.defs.report.assets.checked_in_run) instead of validating again.
+        OUTCOME_KEY: MetadataValue.json(outcome.to_json()),
     }
     if expectations is not None:
         metadata["expectation_list"] = MetadataValue.md(
