@@ -313,26 +313,49 @@ def validate(dataset: str | Dataset, db_path: Path) -> ValidationOutcome:
 RAW_DATASETS = tuple(name for name in DATASETS if name.startswith("raw_"))
 
 
-def validate_source(con: duckdb.DuckDBPyConnection, source_id: str) -> list[ValidationOutcome]:
-    """Every raw suite on one source's rows, read through ``con`` (the source's own write
-    transaction, before commit): the raw checks per source partition."""
+def validate_source(con: duckdb.DuckDBPyConnection, source_id: str | None) -> list[ValidationOutcome]:
+    """Every raw suite on one source's rows (every row when ``source_id`` is None), read through
+    ``con``."""
     outcomes = []
     for name in RAW_DATASETS:
         ds = DATASETS[name]
-        df = con.execute(f"select * from ({ds.sql}) where source_id = ?", [source_id]).df()
+        if source_id is None:
+            df = con.execute(ds.sql).df()
+        else:
+            df = con.execute(f"select * from ({ds.sql}) where source_id = ?", [source_id]).df()
         outcomes.append(validate_frame(df, ds.suite(), dataset=ds.name, table=ds.table, keys=ds.keys,
                                        strict_columns=ds.strict_columns))
     return outcomes
 
 
-def check_source(con: duckdb.DuckDBPyConnection, source_id: str) -> None:
-    """``ingestion.load.write_source``'s pre-commit check: RawCheckError when an error-level raw
-    expectation fails for this source (its write is rolled back, its previous load kept)."""
-    failed = [o for o in validate_source(con, source_id) if not o.success]
-    if failed:
-        lines = [f"gx_{o.dataset}: {f.describe()}" + (f" e.g. {f.samples[0]}" if f.samples else "")
-                 for o in failed for f in o.errors]
-        raise RawCheckError(source_id, lines)
+def _raw_check_error(source_id: str, outcomes: list[ValidationOutcome]) -> RawCheckError | None:
+    failed = [o for o in outcomes if not o.success]
+    if not failed:
+        return None
+    lines = [f"gx_{o.dataset}: {f.describe()}" + (f" e.g. {f.samples[0]}" if f.samples else "")
+             for o in failed for f in (o.errors or [ExpectationFailure(o.dataset, [], "error", message=o.error)])]
+    return RawCheckError(source_id, lines)
+
+
+def check_sources(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, Exception]:
+    """``ingestion.load.sync_lake``'s check: the raw suites run once over the batch of staged
+    sources in ``con`` (GX's fixed cost per validation dominates small frames, so one validation of
+    N sources costs about what one source costs); only when something fails is each source
+    validated alone, to find which must not be loaded (RawCheckError per failing source)."""
+    if not source_ids:
+        return {}
+    batch = validate_source(con, None)
+    if all(o.success for o in batch):
+        return {}
+    if len(source_ids) == 1:  # the batch is the source
+        err = _raw_check_error(source_ids[0], batch)
+        return {source_ids[0]: err} if err else {}
+    out: dict[str, Exception] = {}
+    for sid in source_ids:
+        err = _raw_check_error(sid, validate_source(con, sid))
+        if err is not None:
+            out[sid] = err
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,16 @@
-"""Write one source's parse result into the DuckDB ``raw`` schema.
+"""Load parse results into the DuckDB ``raw`` schema, through the raw lake (``ingestion.lake``).
 
-DuckDB allows one writer per file: every write here takes an exclusive file lock beside the
-database (``hold_lock``: ``filelock.FileLock``, released by the OS when its holder dies, so a
-killed run never leaves a held lock), opens the connection only for the write, and replaces the
-source's rows inside one transaction (delete + insert + the source's raw checks), so re-running is
-idempotent and a failure, a failed raw check or a SIGKILL leaves the previously loaded rows of
-every source intact.
+Two steps, so that parsing scales out and DuckDB keeps its one writer:
+
+* ``stage_source`` writes one source's tables as Parquet files into the lake and swaps its
+  manifest in atomically. It takes no warehouse lock: any number of processes stage at once.
+* ``sync_lake`` is the one writer: it takes the exclusive lock beside the database
+  (``hold_lock``: ``filelock.FileLock``, released by the OS when its holder dies, so a killed run
+  never leaves a held lock) and, in one transaction, replaces the rows of every source whose
+  current version is not loaded yet (delete + insert from its Parquet files), so re-running is
+  idempotent and a failure, a failed raw check or a SIGKILL leaves every source's previously
+  loaded rows intact. A version it cannot use (another raw schema, a missing or truncated file,
+  a failed check) is skipped and reported; the source keeps its previous load.
 """
 
 from __future__ import annotations
@@ -13,20 +18,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from ingestion import tasks
+from ingestion import lake, tasks
 from ingestion.failpoints import failpoint
 from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
 
-# Called inside a source's write transaction, before commit: raises to roll the write back.
-SourceCheck = Callable[[duckdb.DuckDBPyConnection, str], None]
+# Raw checks of staged sources before they are loaded: given a connection whose raw schema holds
+# just those sources, the errors of the ones that must not be loaded (source id -> exception).
+SourceCheck = Callable[[duckdb.DuckDBPyConnection, list[str]], dict[str, Exception]]
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -137,6 +143,15 @@ create table if not exists raw.ingest_log (
     source_id varchar not null, attempted_at timestamp not null, ok boolean not null,
     error varchar, row_count integer
 );
+-- The lake version (ingestion.lake) each source's rows come from, and versions that were not
+-- loaded (with why), so each is reported once.
+create table if not exists raw.lake_loaded (
+    source_id varchar primary key, version varchar not null, loaded_at timestamp not null
+);
+create table if not exists raw.lake_rejected (
+    source_id varchar not null, version varchar not null, reason varchar not null,
+    rejected_at timestamp not null, primary key (source_id, version)
+);
 """
 # Task identity across a jurisdiction's periods (ingestion/tasks.py), re-matched per jurisdiction-year.
 RAW_DDL += tasks.TASK_LINKS_DDL
@@ -191,24 +206,29 @@ def writer(db_path: Path, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyC
             con.close()
 
 
+# Staged beside a source's own tables: the regions it sits in (upserted into the shared
+# raw.regions on load, never deleted).
+STAGED_TABLES = (*PER_SOURCE_TABLES, "raw.regions")
+SCHEMA = lake.schema_key(RAW_DDL)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def write_source(
-    db_path: Path,
+def source_frames(
     source_meta: dict,
     result: ParseResult,
     derived: dict[str, list[dict]] | None = None,
     regions: list[dict] | None = None,
-    check: SourceCheck | None = None,
-) -> dict[str, int]:
-    """Replace everything loaded for ``source_meta['source_id']`` with ``result`` (and the
-    ``derived`` per-row tables, e.g. ``{"raw.row_signals": [...]}``) in one transaction.
-    ``regions`` are upserted into raw.regions (shared by sources, never deleted), each with its
-    English name (``ingestion.labels.region_name_en``). ``check`` runs on the written
-    rows before commit; if it raises, the write is rolled back (the source keeps its previous
-    load) and the error propagates."""
+) -> dict[str, pd.DataFrame]:
+    """One source's raw tables as DataFrames: the parse result, the ``derived`` per-row tables
+    (e.g. ``{"raw.row_signals": [...]}``) and the regions it sits in, each with its English name
+    (``ingestion.labels.region_name_en``)."""
     sid = source_meta["source_id"]
     rows = []
     for r in result.rows:
@@ -248,63 +268,257 @@ def write_source(
         "raw.sources": pd.DataFrame(
             [{**source_meta, "total_lines": result.total_lines, "row_count": len(result.rows),
               "row_lines": cov.row_lines, "furniture_lines": cov.furniture_lines,
-              "quarantined_lines": cov.quarantined_lines,
-              "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}]
+              "quarantined_lines": cov.quarantined_lines, "loaded_at": _utcnow()}]
         ),
     }
     for table, records in (derived or {}).items():
         if table not in PER_SOURCE_TABLES:
             raise ValueError(f"{table} is not a per-source raw table")
         frames[table] = pd.DataFrame([{"source_id": sid, **r} for r in records])
-    with writer(db_path) as con:
+    if regions:
+        frames["raw.regions"] = pd.DataFrame(
+            [{**{k: reg[k] for k in ("region_code", "region_name", "full_name", "level", "parent_code",
+                                      "province_code", "city_code")},
+              "region_name_en": region_name_en(reg["region_name"])} for reg in regions]
+        )
+    return frames
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _memory_raw() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the raw DDL: where a source's rows take the DDL's types, keys and
+    NOT NULLs before they are staged, and where a batch is checked before it is loaded."""
+    con = duckdb.connect(":memory:")
+    con.execute(RAW_DDL)
+    return con
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    if df.empty:
+        return
+    con.register("df_in", df)
+    try:
+        verb = "insert or replace" if table == "raw.regions" else "insert"
+        con.execute(f"{verb} into {table} by name select * from df_in")
+    finally:
+        con.unregister("df_in")
+
+
+def stage_source(
+    root: Path,
+    source_meta: dict,
+    result: ParseResult,
+    derived: dict[str, list[dict]] | None = None,
+    regions: list[dict] | None = None,
+    check: SourceCheck | None = None,
+) -> dict[str, int]:
+    """Write one source's raw tables into the lake at ``root`` as a new version and make it the
+    source's current one (no warehouse lock). ``check`` runs on the source's rows first; an error
+    it returns is raised and nothing is staged. Returns rows per table."""
+    sid = lake.check_id(source_meta["source_id"])
+    frames = source_frames(source_meta, result, derived, regions)
+    con = _memory_raw()
+    try:
+        for table, df in frames.items():
+            _insert_frame(con, table, df)
+        if check is not None:
+            errors = check(con, [sid])
+            if sid in errors:
+                raise errors[sid]
+        with lake.staging(root, sid) as (_, version):
+            files = {}
+            for table in STAGED_TABLES:
+                path = lake.table_file(root, sid, version, table)
+                where = "" if table == "raw.regions" else " where source_id = $sid"
+                con.execute(f"copy (select * from {table}{where}) to {_quoted(path)} (format parquet)",
+                            {"sid": sid} if where else None)
+                files[table] = len(frames.get(table, ()))
+            failpoint("ingest.before_commit")  # files written, the manifest not yet swapped in
+            lake.publish(root, lake.Manifest(source_id=sid, version=version, schema=SCHEMA,
+                                             staged_at=_utcnow().isoformat(), row_count=len(result.rows),
+                                             files=files))
+    finally:
+        con.close()
+    return {t: n for t, n in files.items() if t in frames}
+
+
+@dataclass
+class SyncResult:
+    loaded: list[str] = field(default_factory=list)  # sources whose new version is now in raw.*
+    skipped: dict[str, str] = field(default_factory=dict)  # not loaded by this sync, and why
+    errors: dict[str, Exception] = field(default_factory=dict)  # of those, the ones a check refused
+    held_back: dict[str, str] = field(default_factory=dict)  # every source whose current version is refused
+    failures_logged: int = 0  # failed attempts moved from the lake into raw.ingest_log
+
+
+def _to_load(root: Path, loaded: dict[str, str], rejected: set[tuple[str, str]],
+             only: list[str] | None) -> tuple[list[lake.Manifest], dict[str, str]]:
+    """Current manifests not yet loaded (nor refused before), and sources whose manifest is unreadable."""
+    wanted = lake.staged_ids(root) if only is None else [s for s in only if s in set(lake.staged_ids(root))]
+    out, bad = [], {}
+    for sid in wanted:
+        try:
+            m = lake.read_manifest(root, sid)
+        except lake.LakeError as e:
+            bad[sid] = str(e)
+            continue
+        if m is not None and loaded.get(sid) != m.version and (sid, m.version) not in rejected:
+            out.append(m)
+    return out, bad
+
+
+def _unusable(con: duckdb.DuckDBPyConnection, root: Path, m: lake.Manifest) -> str | None:
+    """Why a staged version cannot be loaded (None when it can); reads the files' row counts
+    (Parquet metadata) through ``con``."""
+    if m.format != lake.FORMAT:
+        return f"lake format {m.format}, this code reads format {lake.FORMAT}: stage the source again"
+    if m.schema != SCHEMA:
+        return "staged under other raw columns (ingestion/load.py changed since): stage the source again"
+    for table, n in m.files.items():
+        path = lake.table_file(root, m.source_id, m.version, table)
+        try:
+            got = con.execute(f"select count(*) from read_parquet({_quoted(path)})").fetchone()
+        except duckdb.Error as e:
+            return f"{path}: unreadable ({type(e).__name__}: {str(e).splitlines()[0]})"
+        if got is None or got[0] != n:
+            return f"{path}: {got[0] if got else 0} rows, the manifest says {n}"
+    return None
+
+
+def _read_version(con: duckdb.DuckDBPyConnection, root: Path, m: lake.Manifest) -> None:
+    """Insert one staged version's rows into ``con``'s raw tables (regions upserted)."""
+    for table, n in m.files.items():
+        if n:
+            verb = "insert or replace" if table == "raw.regions" else "insert"
+            path = lake.table_file(root, m.source_id, m.version, table)
+            con.execute(f"{verb} into {table} by name select * from read_parquet({_quoted(path)})")
+
+
+def _failing(root: Path, versions: list[lake.Manifest], check: SourceCheck) -> dict[str, Exception]:
+    """Run ``check`` once over the whole batch, on an in-memory copy of just those sources."""
+    con = _memory_raw()
+    try:
+        for m in versions:
+            _read_version(con, root, m)
+        return check(con, [m.source_id for m in versions])
+    finally:
+        con.close()
+
+
+def sync_lake(db_path: Path, only: list[str] | None = None, check: SourceCheck | None = None,
+              timeout_s: float = 600.0) -> SyncResult:
+    """Load every staged version that is not in the warehouse yet (or just ``only``'s) into the
+    raw schema, in one transaction: the single writer of the raw layer. Versions that cannot be
+    used or that ``check`` refuses are skipped and recorded once in raw.ingest_log and
+    raw.lake_rejected; their sources keep their previous load. Failed attempts recorded in the
+    lake move into raw.ingest_log."""
+    db_path = Path(db_path)
+    root = lake.lake_root(db_path)
+    out = SyncResult()
+    with writer(db_path, timeout_s) as con:
+        loaded = dict(con.execute("select source_id, version from raw.lake_loaded").fetchall())
+        rejected = {(s, v) for s, v in con.execute("select source_id, version from raw.lake_rejected").fetchall()}
+        candidates, unreadable = _to_load(root, loaded, rejected, only)
+        out.skipped.update(unreadable)
+        refused: list[tuple[lake.Manifest, str]] = []
+        usable = []
+        for m in candidates:
+            reason = _unusable(con, root, m)
+            if reason:
+                refused.append((m, reason))
+            else:
+                usable.append(m)
+        if check is not None and usable:
+            out.errors = _failing(root, usable, check)
+            refused += [(m, f"raw checks failed: {out.errors[m.source_id]}") for m in usable
+                        if m.source_id in out.errors]
+            usable = [m for m in usable if m.source_id not in out.errors]
+        out.skipped.update({m.source_id: reason for m, reason in refused})
+        failures = lake.pending_failures(root)
+        now = _utcnow()
         con.execute("begin transaction")
         try:
-            for reg in regions or []:
-                con.execute(
-                    "insert or replace into raw.regions values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [reg["region_code"], reg["region_name"], reg["full_name"], reg["level"],
-                     reg["parent_code"], reg["province_code"], reg["city_code"], region_name_en(reg["region_name"])],
-                )
-            groups = tasks.groups_of(con, sid)  # the jurisdiction-year it was in, to re-match
-            for table in PER_SOURCE_TABLES:
-                con.execute(f"delete from {table} where source_id = ?", [sid])
-            for table, df in frames.items():
-                if df.empty:
-                    continue
-                con.register("df_in", df)
-                cols = ", ".join(df.columns)
-                con.execute(f"insert into {table} ({cols}) select {cols} from df_in")
-                con.unregister("df_in")
-            tasks.relink(con, groups | tasks.groups_of(con, sid), source_id=sid)
-            if check is not None:
-                check(con, sid)
-            con.execute(
-                "insert into raw.ingest_log values (?, ?, true, null, ?)",
-                [sid, dt.datetime.now(dt.UTC).replace(tzinfo=None), len(result.rows)],
-            )
-            failpoint("ingest.before_commit")
+            groups: set[str] = set()
+            for m in usable:
+                groups |= tasks.groups_of(con, m.source_id)  # the jurisdiction-year it was in, to re-match
+                for table in PER_SOURCE_TABLES:
+                    con.execute(f"delete from {table} where source_id = ?", [m.source_id])
+                con.execute("delete from raw.task_links where source_id = ?", [m.source_id])
+                _read_version(con, root, m)
+                groups |= tasks.groups_of(con, m.source_id)
+                con.execute("insert or replace into raw.lake_loaded values (?, ?, ?)", [m.source_id, m.version, now])
+                con.execute("insert into raw.ingest_log values (?, ?, true, null, ?)", [m.source_id, now, m.row_count])
+                out.loaded.append(m.source_id)
+            if groups:
+                tasks.relink(con, groups)
+            for m, reason in refused:
+                con.execute("insert into raw.lake_rejected values (?, ?, ?, ?)", [m.source_id, m.version, reason, now])
+                con.execute("insert into raw.ingest_log values (?, ?, false, ?, null)", [m.source_id, now, reason])
+            for _, rec in failures:
+                con.execute("insert into raw.ingest_log values (?, ?, false, ?, null)",
+                            [rec.get("source_id"), rec.get("attempted_at") or now, rec.get("error")])
+            failpoint("sync.before_commit")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-    return {t: len(df) for t, df in frames.items()}
+        out.held_back = _held_back(con, root)
+    for path, _ in failures:
+        path.unlink(missing_ok=True)
+    out.failures_logged = len(failures)
+    return out
+
+
+def _held_back(con: duckdb.DuckDBPyConnection, root: Path) -> dict[str, str]:
+    """Sources whose current staged version was refused: what the warehouse has of them is older."""
+    refused = {(s, v): r for s, v, r in con.execute(
+        "select source_id, version, reason from raw.lake_rejected").fetchall()}
+    out = {}
+    for sid in lake.staged_ids(root):
+        with contextlib.suppress(lake.LakeError):
+            m = lake.read_manifest(root, sid)
+            if m is not None and (sid, m.version) in refused:
+                out[sid] = refused[(sid, m.version)]
+    return out
+
+
+def write_source(
+    db_path: Path,
+    source_meta: dict,
+    result: ParseResult,
+    derived: dict[str, list[dict]] | None = None,
+    regions: list[dict] | None = None,
+    check: SourceCheck | None = None,
+) -> dict[str, int]:
+    """Stage one source and load it at once (what one process ingesting one source does). If
+    ``check`` refuses it, the source keeps its previous load and the check's error is raised."""
+    written = stage_source(lake.lake_root(db_path), source_meta, result, derived, regions)
+    sid = source_meta["source_id"]
+    res = sync_lake(db_path, only=[sid], check=check)
+    if sid in res.errors:
+        raise res.errors[sid]
+    if sid in res.skipped:
+        raise lake.LakeError(f"{sid}: {res.skipped[sid]}")
+    return written
 
 
 def log_failure(db_path: Path, source_id: str, error: str) -> None:
-    """Record a failed ingest without touching the source's previously loaded rows."""
-    with writer(db_path) as con:
-        con.execute(
-            "insert into raw.ingest_log values (?, ?, false, ?, null)",
-            [source_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), error],
-        )
+    """Record a failed ingest without touching the source's previously loaded rows (nor taking
+    the warehouse lock): it reaches raw.ingest_log with the next sync."""
+    lake.log_failure(lake.lake_root(db_path), source_id, error)
 
 
 def remove_source(db_path: Path, source_id: str) -> None:
-    """Drop a source that left the registry."""
+    """Drop a source that left the registry: its lake folder first (so no sync loads it again),
+    then its rows."""
+    lake.remove(lake.lake_root(db_path), source_id)
     with writer(db_path) as con:
         con.execute("begin transaction")
         groups = tasks.groups_of(con, source_id)
-        for table in PER_SOURCE_TABLES:
+        for table in (*PER_SOURCE_TABLES, "raw.lake_loaded", "raw.lake_rejected"):
             con.execute(f"delete from {table} where source_id = ?", [source_id])
         tasks.relink(con, groups, source_id=source_id)
         con.execute("commit")

@@ -4,13 +4,15 @@
 2. Sync the ``sources`` partitions of the Dagster instance (``DAGSTER_HOME``, default
    ``.dagster_home``) with the registry; drop the rows of sources that left the registry;
    re-create raw tables whose columns changed in ingestion/load.py.
-3. Materialise every ``raw_bulletin`` partition (one in-process run per source).
-   A source that fails to read, parse or pass its raw GX checks (run on its rows before its write
-   commits) is excluded: its previous good load stays (or nothing), the failure is in
-   ``raw.ingest_log``, the report and the run in the Dagster UI. An invalid registry entry too.
-4. One in-process run: raw GX checks (blocking, whole tables) -> ``dbt build`` (models + dbt
-   tests) -> mart GX checks (blocking) -> publish, over every source that is loaded: one bad
-   source never stops the others from publishing.
+3. Materialise every ``raw_bulletin`` partition (one in-process run per source): parse and stage
+   it in the raw lake. A source that fails to read or parse is excluded: its previous good load
+   stays (or nothing), the failure is in ``raw.ingest_log``, the report and the run in the
+   Dagster UI. An invalid registry entry too.
+4. One in-process run: ``raw_tables`` (every staged source loaded in one transaction, after its
+   raw GX suites pass on the batch; a source they refuse is excluded like a failed parse) -> raw
+   GX checks (blocking, whole tables) -> ``dbt build`` (models + dbt tests) -> mart GX checks
+   (blocking) -> publish, over every source that is loaded: one bad source never stops the
+   others from publishing.
 5. Print a summary (``orchestration.report``), write it as JSON beside the warehouse
    (``<warehouse>.report.json``); exit 0 ok / 3 partial (sources excluded, the rest published) /
    1 failed (nothing new published) / 4 busy (another build of this warehouse is running).
@@ -43,6 +45,7 @@ from orchestration.report import (
     BuildReport,
     SourceOutcome,
     check_outcome,
+    exclude_unloaded,
     failure_message,
     format_report,
     meta_value,
@@ -100,18 +103,18 @@ def recover_stale_runs(instance: Any) -> list[str]:
 
 
 def prune_vanished(db_path: Path, keep: set[str], invalid_ids: set[str]) -> list[str]:
-    """Delete the rows of sources that are loaded but no longer in the registry."""
-    if not db_path.exists():
-        return []
+    """Delete the rows and the staged lake versions of sources no longer in the registry."""
     from expectations.runner import read_only
+    from ingestion.lake import lake_root, staged_ids
     from ingestion.load import remove_source
 
-    with read_only(db_path) as con:
-        tables = {r[0] for r in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
-        if "raw.sources" not in tables:
-            return []
-        loaded = {r[0] for r in con.execute("select source_id from raw.sources").fetchall()}
+    loaded = set(staged_ids(lake_root(db_path)))
+    if db_path.exists():
+        with read_only(db_path) as con:
+            tables = {r[0] for r in con.execute(
+                "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
+            if "raw.sources" in tables:
+                loaded |= {r[0] for r in con.execute("select source_id from raw.sources").fetchall()}
     gone = sorted(loaded - keep - invalid_ids)
     for sid in gone:
         remove_source(db_path, sid)
@@ -162,9 +165,7 @@ def downstream_job_name(report: BuildReport, publish: bool, scoped: bool = False
 
 def log_registry_errors(db_path: Path, errors: list[Any]) -> None:
     """An invalid registry entry is an excluded source too: its failure goes to raw.ingest_log
-    (under its folder name) when the warehouse exists."""
-    if not db_path.exists():
-        return
+    (under its folder name; through the lake, with the build's raw_tables)."""
     from ingestion.load import log_failure
 
     for e in errors:
@@ -230,6 +231,8 @@ def skipped_steps(result: Any) -> list[str]:
 
 def record_downstream(report: BuildReport, result: Any) -> None:
     """Checks, failed and skipped steps and the published path of the downstream run."""
+    from orchestration.constants import RAW_TABLES_KEY
+    from orchestration.defs.ingestion.assets import SKIPPED_KEY
     from orchestration.defs.publish.assets import PUBLISHED_KEY
 
     report.checks = [check_outcome(ev) for ev in result.get_asset_check_evaluations()]
@@ -238,6 +241,8 @@ def record_downstream(report: BuildReport, result: Any) -> None:
     for ev in result.get_asset_materialization_events():
         if ev.asset_key == PUBLISHED_KEY:
             report.published = meta_value(ev.materialization.metadata.get("published_path"))
+        if ev.asset_key == RAW_TABLES_KEY:
+            exclude_unloaded(report.sources, meta_value(ev.materialization.metadata.get(SKIPPED_KEY)) or {})
 
 
 def run_build(only: list[str] | None = None, publish: bool = True, parse: bool = True) -> BuildReport:

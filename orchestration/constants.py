@@ -13,6 +13,11 @@ WAREHOUSE_POOL = "duckdb_writer"
 SOURCES_PARTITIONS_NAME = "sources"
 source_partitions = DynamicPartitionsDefinition(name=SOURCES_PARTITIONS_NAME)
 
-# The ingestion asset. Every dbt source in the raw schema maps onto it.
+# The ingestion asset: one partition per source, each staged as Parquet in the raw lake
+# (ingestion.lake), in parallel, without the warehouse lock.
 RAW_ASSET_KEY = AssetKey("raw_bulletin")
+# The raw schema of the warehouse: every staged source loaded by the one writer
+# (ingestion.load.sync_lake). Every dbt source in the raw schema maps onto it; the raw GX checks
+# are its checks.
+RAW_TABLES_KEY = AssetKey("raw_tables")
 RAW_SCHEMA = "raw"

@@ -1,9 +1,10 @@
 """The Dagster definitions of bulletin-warehouse (``[tool.dagster] module_name``).
 
-Graph: ``raw_bulletin`` (one partition per registered source) -> dbt ``staging/*`` -> dbt
-``mart/*`` -> ``published/warehouse``; GX checks on raw (blocking) and on the marts; dbt tests
-as asset checks. Everything that opens the warehouse runs in pool ``duckdb_writer`` (limit 1)
-with the in-process executor: DuckDB has one writer per file.
+Graph: ``raw_bulletin`` (one partition per registered source, staged as Parquet in the raw lake)
+-> ``raw_tables`` (the lake loaded into the raw schema) -> dbt ``staging/*`` -> dbt ``mart/*`` ->
+``published/warehouse``; GX checks on raw (blocking) and on the marts; dbt tests as asset checks.
+Everything that opens the warehouse runs in pool ``duckdb_writer`` (limit 1): DuckDB has one
+writer per file. ``raw_bulletin`` opens no warehouse, so its partitions can run in parallel.
 
 The parts live in ``defs/<concern>/`` (ingestion, dbt, quality, publish); this module merges them
 and adds the jobs. Loading it reads the environment (WAREHOUSE_PATH, BULLETIN_SOURCES_DIR) and the
@@ -47,24 +48,21 @@ RETESTED_IN_SCOPED_BUILD = ("staging",)
 
 
 def jobs() -> list[UnresolvedAssetJobDefinition]:
-    # The raw checks validate whole tables: they run once, in the downstream job, not per source.
     ingest = define_asset_job(
         INGEST_JOB,
-        selection=AssetSelection.assets(RAW_ASSET_KEY).without_checks(),  # partitioned by `sources`
-        description="Parse one registered source into the raw schema (pick the partition = source id).",
+        selection=AssetSelection.assets(RAW_ASSET_KEY),  # partitioned by `sources`
+        description="Parse and stage registered sources in the raw lake (pick partitions = source ids).",
     )
-    # Everything after ingestion in one run, so the blocking raw checks gate the dbt models, and the
-    # blocking mart checks gate publishing.
+    # Everything after staging in one run: load the lake into the raw schema, then the blocking raw
+    # checks gate the dbt models, and the blocking mart checks gate publishing
     # (every asset but raw_bulletin: the dbt seeds too, which nothing in raw feeds).
-    downstream = (AssetSelection.all() - AssetSelection.assets(RAW_ASSET_KEY)) | AssetSelection.checks_for_assets(
-        RAW_ASSET_KEY
-    )
+    downstream = AssetSelection.all() - AssetSelection.assets(RAW_ASSET_KEY)
     build = define_asset_job(
         BUILD_JOB,
         selection=downstream,
         description=(
-            "Raw GX checks (blocking) -> dbt build (staging, marts, dbt tests) -> mart GX checks (blocking) -> "
-            "publish. Run after ingesting the sources."
+            "Load the staged sources (raw_tables) -> raw GX checks (blocking) -> dbt build (staging, marts, "
+            "dbt tests) -> mart GX checks (blocking) -> publish. Run after staging the sources."
         ),
     )
     # The same without publishing: what the headless build runs when a source failed to ingest, so
@@ -72,7 +70,8 @@ def jobs() -> list[UnresolvedAssetJobDefinition]:
     refresh = define_asset_job(
         REFRESH_JOB,
         selection=downstream - AssetSelection.assets(PUBLISHED_KEY).downstream(),
-        description="Raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing (nor the report).",
+        description="raw_tables -> raw GX checks (blocking) -> dbt build -> mart GX checks, without publishing "
+        "(nor the report).",
     )
     # A scoped build (orchestration.defs.dbt.scope): the same, but the seeds and the staging views
     # are neither reloaded nor re-created (the dbt project is as when the marts were last built);

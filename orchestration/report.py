@@ -151,6 +151,16 @@ def failure_message(event: Any) -> str:
     return (err.message.strip() if err else None) or event.message or "failed"
 
 
+def exclude_unloaded(sources: list[SourceOutcome], skipped: dict[str, str]) -> None:
+    """A source that staged but that ``raw_tables`` did not load (its raw checks failed, its files
+    were unusable) is excluded too: it keeps its previous load. ``skipped`` is raw_tables'
+    ``skipped`` metadata (source id -> why)."""
+    for s in sources:
+        if s.ok and s.source_id in skipped:
+            s.ok = False
+            s.error = f"staged but not loaded: {skipped[s.source_id]}"
+
+
 def source_outcome(source_id: str, result: Any, seconds: float) -> SourceOutcome:
     """One ingest run (``ExecuteInProcessResult`` of the partitioned ingest job) as an outcome."""
     out = SourceOutcome(source_id=source_id, ok=result.success, seconds=seconds)

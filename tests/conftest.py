@@ -108,10 +108,11 @@ class SeedWarehouse:
         return self.root / "export"
 
     def copy_to(self, dest: Path) -> SeedWarehouse:
-        """A private copy (registry, warehouse, published copy, export, Dagster home) to write to."""
+        """A private copy (registry, warehouse and its raw lake, published copy, export, Dagster
+        home) to write to."""
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
-        for name in ("sources", "published", "export", "dagster_home"):
+        for name in ("sources", "published", "export", "dagster_home", self.db.name + ".lake"):
             if (self.root / name).exists():
                 shutil.copytree(self.root / name, dest / name, dirs_exist_ok=True)
         shutil.copy2(self.db, dest / self.db.name)

@@ -31,7 +31,7 @@ def test_every_model_and_the_published_copy_refresh_themselves(orch):
     assert seeds and set(seeds.values()) == {"reload_when_changed"}
     rest = {k: v for k, v in labels.items() if not k.startswith("seeds/")}
     assert any(k.startswith("staging/") for k in rest) and any(k.startswith("mart/") for k in rest)
-    assert "published/warehouse" in rest
+    assert "published/warehouse" in rest and "raw_tables" in rest  # the lake loads itself once staged
     assert set(rest.values()) == {"refresh_when_upstream_updates"}, rest
 
 
@@ -59,6 +59,7 @@ def test_owners_and_freshness_on_marts_and_published(orch):
 
     graph = orch.defs.resolve_asset_graph()
     assert graph.get(AssetKey("raw_bulletin")).owners == OWNERS["raw"]
+    assert graph.get(AssetKey("raw_tables")).owners == OWNERS["raw"]
     marts = [k for k in graph.get_all_asset_keys() if k.path[0] == "mart"]
     assert marts
     for key in [*marts, AssetKey(["published", "warehouse"])]:

@@ -53,19 +53,22 @@ def test_asset_graph_ingestion_to_staging_to_marts_to_publish(orch):
 
     graph = orch.defs.resolve_asset_graph()
     keys = _keys(graph)
-    raw = AssetKey("raw_bulletin")
-    assert raw in graph.get_all_asset_keys()
+    staged, raw = AssetKey("raw_bulletin"), AssetKey("raw_tables")
+    assert {staged, raw} <= graph.get_all_asset_keys()
 
-    # ingestion: one dynamic partition per registered source
-    pdef = graph.get(raw).partitions_def
+    # ingestion: one dynamic partition per registered source, staged in the lake; one unpartitioned
+    # asset loads the lake into the raw schema
+    pdef = graph.get(staged).partitions_def
     assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "sources"
+    assert graph.get(raw).partitions_def is None and graph.get(raw).parent_keys == {staged}
 
-    # staging models read the raw layer (every dbt source raw.* maps onto raw_bulletin)
+    # staging models read the raw layer (every dbt source raw.* maps onto raw_tables)
     staging = [k for s, k in keys.items() if s.startswith("staging/")]
     assert staging, "no dbt staging models in the graph"
     assert any(raw in graph.get(k).parent_keys for k in staging)
-    for k in staging:  # no dangling source assets for raw.*: they are all raw_bulletin
+    for k in staging:  # no dangling source assets for raw.*: they are all raw_tables
         assert not any(p.path[0] == "raw" for p in graph.get(k).parent_keys)
+        assert staged not in graph.get(k).parent_keys
 
     # marts depend (transitively) on ingestion; the contract's marts are there
     marts = {s for s in keys if s.startswith("mart/")}
@@ -85,7 +88,8 @@ def test_checks_attached_and_blocking(orch):
 
     graph = orch.defs.resolve_asset_graph()
     check_keys = set(graph.asset_check_keys)
-    raw = AssetKey("raw_bulletin")
+    raw = AssetKey("raw_tables")
+    assert not [ck for ck in check_keys if ck.asset_key == AssetKey("raw_bulletin")]
     for name in ("gx_raw_task_rows", "gx_raw_sources", "gx_raw_coverage", "gx_raw_row_signals",
                  "gx_raw_table_headers"):
         ck = AssetCheckKey(raw, name)
@@ -104,7 +108,7 @@ def test_checks_attached_and_blocking(orch):
         assert dbt_checks, "dbt model tests are not surfaced as asset checks"
         assert all(ck.asset_key.path[0] in ("staging", "mart", "seeds") for ck in dbt_checks)
     # no dbt tests on the raw sources (the DDL and the blocking GX raw suites hold those invariants),
-    # so no dbt op computes a check on raw_bulletin and the GX raw checks gate dbt
+    # so no dbt op computes a check on raw_tables and the GX raw checks gate dbt
     assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
                 and any(d.startswith("source.") for d in n["depends_on"]["nodes"])]
     assert not [ck for ck in dbt_checks if ck.asset_key == raw]
@@ -112,13 +116,15 @@ def test_checks_attached_and_blocking(orch):
     assert AssetCheckKey(AssetKey(["mart", "region_period_scorecard"]), "scorecard_totals_match_fact") in check_keys
 
 
-def test_warehouse_ops_share_one_pool_and_run_in_process(orch):
+def test_warehouse_ops_share_one_pool_and_staging_needs_none(orch):
     from dagster import AssetKey
 
     repo = orch.defs.get_repository_def()
     graph = orch.defs.resolve_asset_graph()
-    for key in (AssetKey("raw_bulletin"), AssetKey(["mart", "task_progress"]), AssetKey(["published", "warehouse"])):
+    for key in (AssetKey("raw_tables"), AssetKey(["mart", "task_progress"]), AssetKey(["published", "warehouse"])):
         assert graph.get(key).pools == {"duckdb_writer"}, key
+    # staging a partition writes only its own lake folder: no pool, so partitions run in parallel
+    assert not graph.get(AssetKey("raw_bulletin")).pools
     for job in ("ingest_sources", "build_warehouse"):
         assert repo.get_job(job).executor_def.name == "in_process"
 
@@ -131,7 +137,9 @@ def test_ingest_job_is_partitioned_and_build_job_gates_dbt_with_raw_checks(orch)
     assert ingest.partitions_def is not None and ingest.partitions_def.name == "sources"
     build = repo.get_job("build_warehouse")
     selected_checks = build.asset_layer.asset_graph.asset_check_keys
-    assert AssetCheckKey(AssetKey("raw_bulletin"), "gx_raw_task_rows") in selected_checks
+    assert AssetCheckKey(AssetKey("raw_tables"), "gx_raw_task_rows") in selected_checks
+    assert AssetKey("raw_tables") in build.asset_layer.executable_asset_keys
+    assert AssetKey("raw_bulletin") not in build.asset_layer.executable_asset_keys
     # in the build job's op graph, the dbt op waits for the blocking raw checks
     plan_deps = build.graph.dependency_structure
     dbt_inputs = plan_deps.input_to_upstream_outputs_for_node("warehouse_dbt")
@@ -222,7 +230,8 @@ def test_failing_blocking_raw_check_stops_dbt_and_publish(orch, tmp_path):
     assert res.is_node_untouched("published__warehouse")
     assert not any(e.step_key == "warehouse_dbt" and e.event_type == DagsterEventType.STEP_START
                    for e in res.all_events)
-    assert not list(res.get_asset_materialization_events())
+    # only raw_tables ran (nothing new was staged, so it loaded nothing); nothing after the checks
+    assert [e.asset_key.to_user_string() for e in res.get_asset_materialization_events()] == ["raw_tables"]
     assert not (tmp_path / "published").exists()
 
 
@@ -264,7 +273,7 @@ def test_publish_is_atomic_and_exports_every_mart(tmp_path):
 
 def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     """A registry of one source that cannot be parsed: its partition fails with a message naming
-    the file, the failure is logged in raw.ingest_log, and with no source ingested the summary says
+    the file, the failure is logged in raw.ingest_log (through the lake), and with no source ingested the summary says
     FAILED / NOT published (exit 1). (The full build is the session's seed warehouse; one bad source
     among good ones is the reliability battery's `test_one_of_six_sources_broken`.)"""
     from dagster import DagsterInstance
@@ -290,6 +299,12 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     (out,) = outcomes
     assert not out.ok and out.rows is None
     assert "zz_broken" in out.error and "b.txt" in out.error
+    # staging never opens the warehouse: the failure waits in the lake for the next load
+    from ingestion import lake, load
+
+    assert not db.exists()
+    assert [rec["source_id"] for _, rec in lake.pending_failures(lake.lake_root(db))] == ["zz_broken"]
+    assert load.sync_lake(db).failures_logged == 1
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("select count(*) from raw.task_rows where source_id = 'zz_broken'").fetchone() == (0,)
@@ -398,10 +413,12 @@ def test_webserver_graphql_shows_assets_lineage_and_checks(webserver):
     nodes = _graphql(webserver, ASSETS_QUERY)["assetNodes"]
     by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
     assert by_key["raw_bulletin"]["isPartitioned"]
-    raw_checks = {c["name"]: c["blocking"] for c in by_key["raw_bulletin"]["assetChecksOrError"]["checks"]}
+    assert not by_key["raw_tables"]["isPartitioned"]
+    assert ["raw_bulletin"] in [d["path"] for d in by_key["raw_tables"]["dependencyKeys"]]
+    raw_checks = {c["name"]: c["blocking"] for c in by_key["raw_tables"]["assetChecksOrError"]["checks"]}
     assert raw_checks.get("gx_raw_task_rows") is True and raw_checks.get("gx_raw_coverage") is True
     staging = [n for k, n in by_key.items() if k.startswith("staging/")]
-    assert any(["raw_bulletin"] in [d["path"] for d in n["dependencyKeys"]] for n in staging)
+    assert any(["raw_tables"] in [d["path"] for d in n["dependencyKeys"]] for n in staging)
     tp = by_key["mart/task_progress"]
     assert any(d["path"][0] in ("staging", "mart") for d in tp["dependencyKeys"])
     assert "gx_mart_task_progress" in {c["name"] for c in tp["assetChecksOrError"]["checks"]}
@@ -429,7 +446,7 @@ def test_build_report_exit_status_and_summary():
     assert BuildReport(busy="build pid 1 is running").exit_code == 4
     failing = [
         BuildReport(sources=[SourceOutcome("a", False, error="ingesting a (a.txt) failed: LayoutError: …")]),
-        BuildReport(checks=[CheckOutcome("raw_bulletin", "gx_raw_task_rows", False, "ERROR", "2 rows")]),
+        BuildReport(checks=[CheckOutcome("raw_tables", "gx_raw_task_rows", False, "ERROR", "2 rows")]),
         BuildReport(skipped_steps=["warehouse_dbt"]),
         BuildReport(failed_steps=["warehouse_dbt: dbt build failed"]),
         BuildReport(fatal="dbt parse failed"),
@@ -461,7 +478,7 @@ def test_report_pieces():
     assert check_detail(False, {}, "dbt test failed: 3 rows") == "dbt test failed: 3 rows"
 
     checks = [CheckOutcome("mart/x", "not_null_x_a", True, "ERROR"),  # passing dbt test: counted only
-              CheckOutcome("raw_bulletin", "gx_raw_sources", True, "ERROR", "5 rows"),
+              CheckOutcome("raw_tables", "gx_raw_sources", True, "ERROR", "5 rows"),
               CheckOutcome("mart/x", "unique_x_a", False, "ERROR", "2 rows")]
     lines = format_checks(checks)
     assert lines[1] == "checks: 2 passed, 1 failed"

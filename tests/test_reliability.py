@@ -547,7 +547,14 @@ def test_second_build_is_idempotent_refuses_a_concurrent_one_and_never_blocks_re
                            True, True, True))
 
 
-FAILPOINTS = ("ingest.before_commit", "dbt.during", "publish.before_swap")
+# Every failpoint the code has (ingestion.failpoints is their one list), in build order.
+FAILPOINTS = ("ingest.before_commit", "sync.before_commit", "dbt.during", "publish.before_swap")
+
+
+def test_the_battery_kills_at_every_failpoint():
+    from ingestion.failpoints import NAMES
+
+    assert sorted(FAILPOINTS) == sorted(NAMES)
 
 
 def test_sigkill_during_ingest_dbt_and_publish_leaves_everything_readable_and_the_next_build_recovers(site):

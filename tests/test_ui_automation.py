@@ -80,14 +80,15 @@ def test_materialising_one_partition_refreshes_marts_checks_and_published_copy(s
         res = defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, partition_key=source_id)
         assert res.success
 
-        # One run: every mart, the published copy, the raw GX checks and the mart checks; not raw_bulletin.
+        # One run: the lake loaded (raw_tables), every mart, the published copy, the raw GX checks and
+        # the mart checks; not raw_bulletin.
         r2, requests = _tick(defs, instance, r1.cursor)
         assert len(requests) == 1, requests
         req = requests[0]
         selected = set(req.asset_selection)
         assert marts <= selected and PUBLISHED_KEY in selected
         assert AssetKey(["report", "html"]) in selected  # the report follows the published copy
-        assert AssetKey("raw_bulletin") not in selected
+        assert AssetKey("raw_bulletin") not in selected and AssetKey("raw_tables") in selected
         check_names = {c.name for c in req.asset_check_keys}
         assert {"gx_raw_task_rows", "gx_raw_coverage", "gx_mart_task_progress"} <= check_names
         assert any(not n.startswith("gx_") for n in check_names), "dbt tests do not run with the models"
@@ -218,7 +219,7 @@ def test_dagster_dev_daemon_refreshes_marts_and_published_after_one_partition(se
             assert auto["status"] == "SUCCESS", log_path.read_text()[-4000:]
             selected = {"/".join(a["path"]) for a in auto["assetSelection"]}
             assert "published/warehouse" in selected and "mart/task_progress" in selected
-            assert "raw_bulletin" not in selected
+            assert "raw_bulletin" not in selected and "raw_tables" in selected
             assert _rows(wh.published, source_id) == _rows(seed_warehouse.published, source_id) > 0
         finally:
             os.killpg(proc.pid, signal.SIGTERM)

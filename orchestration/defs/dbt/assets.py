@@ -1,8 +1,9 @@
 """dbt staging and marts as Dagster assets (``@dbt_assets`` over dbt_project's manifest).
 
 * Asset keys are ``[schema, model]`` (``staging/stg_…``, ``mart/task_progress``, ``seeds/…``).
-* Every dbt source in the ``raw`` schema maps onto the ingestion asset ``raw_bulletin``, so the
-  lineage reads ingestion -> staging -> marts.
+* Every dbt source in the ``raw`` schema maps onto the ingestion asset ``raw_tables`` (the raw
+  schema, loaded from the lake that ``raw_bulletin`` partitions stage), so the lineage reads
+  ingestion -> staging -> marts.
 * dbt tests become asset checks on their models; ``dbt build`` runs them with the models and
   skips the models downstream of a failing test.
 * Every model refreshes itself when what it reads was updated, seeds when their CSV changed, every
@@ -10,8 +11,8 @@
   ``meta.dagster.owners`` wins); the marts carry a freshness policy.
 * The raw layer has no dbt source tests (its invariants are the DDL's and the GX raw suites', see
   models/staging/_sources.yml). ``enable_source_tests_as_checks`` stays off on purpose: it makes
-  the dbt op compute checks on ``raw_bulletin`` itself, and Dagster then no longer makes that op
-  wait for the blocking GX checks on ``raw_bulletin`` (tests/test_orchestration.py
+  the dbt op compute checks on ``raw_tables`` itself, and Dagster then no longer makes that op
+  wait for the blocking GX checks on ``raw_tables`` (tests/test_orchestration.py
   ``test_failing_blocking_raw_check_stops_dbt_and_publish`` fails with it on).
 * One thread, one pool: dbt-duckdb is the only writer while this step runs.
 """
@@ -40,7 +41,7 @@ from dagster_dbt import (
 )
 from pydantic import Field
 
-from orchestration.constants import RAW_ASSET_KEY, RAW_SCHEMA, WAREHOUSE_POOL
+from orchestration.constants import RAW_SCHEMA, RAW_TABLES_KEY, WAREHOUSE_POOL
 from orchestration.defs.automation.policies import (
     FRESHNESS,
     check_when_target_updates,
@@ -71,7 +72,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         rtype = dbt_resource_props["resource_type"]
         if rtype == "source":
             if RAW_SCHEMA in (dbt_resource_props.get("source_name"), dbt_resource_props.get("schema")):
-                return RAW_ASSET_KEY
+                return RAW_TABLES_KEY
             return super().get_asset_key(dbt_resource_props)
         if rtype in ("model", "seed", "snapshot"):
             schema = dbt_resource_props.get("schema") or "main"
@@ -103,7 +104,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 translator = WarehouseDbtTranslator(
     settings=DagsterDbtTranslatorSettings(
         enable_asset_checks=True,
-        # Several raw.* sources share one asset key (raw_bulletin).
+        # Several raw.* sources share one asset key (raw_tables).
         enable_duplicate_source_asset_keys=True,
     )
 )

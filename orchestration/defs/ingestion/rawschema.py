@@ -46,7 +46,8 @@ def drifted_tables(db_path: Path) -> list[str]:
 
 
 def drop_drifted(db_path: Path) -> list[str]:
-    """Drop the drifted raw tables (they are re-created by the next ingest). Returns their names."""
+    """Drop the drifted raw tables (they are re-created by the next ingest) and forget which lake
+    versions are loaded, so every source is loaded again into the fresh tables. Returns their names."""
     drifted = drifted_tables(db_path)
     if drifted:
         from ingestion.load import writer
@@ -54,4 +55,5 @@ def drop_drifted(db_path: Path) -> list[str]:
         with writer(db_path) as con:
             for t in drifted:
                 con.execute(f"drop table if exists raw.{t}")
+            con.execute("drop table if exists raw.lake_loaded")  # re-created empty by the next writer
     return drifted

@@ -3,9 +3,11 @@
 dagster-ge supports only GX < 1.0, so each check calls ``expectations.runner.validate`` itself
 (read-only DuckDB connection -> pandas DataFrame -> GX ephemeral context).
 
-* Raw checks target ``raw_bulletin`` and are **blocking**: in a run that also builds the dbt
-  models, a failure with ERROR severity stops every asset downstream of ``raw_bulletin`` (staging,
-  marts, publish) from being rebuilt on bad data. (Blocking only acts within one run; the
+* Raw checks target ``raw_tables`` (the raw schema) and are **blocking**: in a run that also
+  builds the dbt models, a failure with ERROR severity stops every asset downstream of
+  ``raw_tables`` (staging, marts, publish) from being rebuilt on bad data. (The same suites run on
+  each batch of staged sources before ``raw_tables`` loads it, so a bad source is held back there
+  and these whole-table checks rarely fail.) (Blocking only acts within one run; the
   headless build and the ``build_warehouse`` job run these checks together with dbt.)
 * Mart checks target the mart models and are blocking too, so a bad mart is not published.
 * Expectations marked ``severity: warn`` give a WARN result and never block.
@@ -24,7 +26,7 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.constants import RAW_ASSET_KEY, WAREHOUSE_POOL
+from orchestration.constants import RAW_TABLES_KEY, WAREHOUSE_POOL
 from orchestration.defs.automation.policies import check_when_target_updates
 from orchestration.resources import WarehouseResource
 
@@ -110,7 +112,7 @@ def result_from_outcome(outcome, expectations: list[dict] | None = None) -> Asse
 
 
 def _make_check(dataset: str, asset_key: AssetKey, description: str) -> AssetChecksDefinition:
-    # Under automation: raw checks (whole tables) run once after any raw_bulletin partition
+    # Under automation: raw checks (whole tables) run once after raw_tables
     # updated, mart checks with their mart, both in the run that rebuilds the marts.
     @asset_check(
         automation_condition=check_when_target_updates(),
@@ -133,7 +135,7 @@ def _make_check(dataset: str, asset_key: AssetKey, description: str) -> AssetChe
 
 
 def build_gx_checks(mart_models: set[str]) -> list[AssetChecksDefinition]:
-    checks = [_make_check(name, RAW_ASSET_KEY, desc) for name, desc in RAW_CHECKS.items()]
+    checks = [_make_check(name, RAW_TABLES_KEY, desc) for name, desc in RAW_CHECKS.items()]
     for name, desc in MART_CHECKS.items():
         model = name.removeprefix("mart_")
         if model in mart_models:
