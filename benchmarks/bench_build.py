@@ -1,11 +1,13 @@
 """`make bench`: every figure of issue #13 in one table, from one run.
 
     .venv/bin/python benchmarks/bench_build.py [--corpus-mb 30] [--query-rows 1000000,10000000]
-        [--scale 100,1000,10000] [--scale-build 100] [--skip-build] [--skip-queries] [--skip-scale]
-        [--only parse]
+        [--scale 100,1000,10000] [--scale-build 100] [--incremental-sources 100] [--skip-build]
+        [--skip-incremental-100] [--skip-queries] [--skip-scale] [--only parse|incremental100]
 
 * build: seed build vs a bare Dagster+dbt materialize, one-source rebuild vs full rebuild, no-op
   rebuild, cold dbt parse (benchmarks/_stack.py; each a fresh interpreter, as a user runs it);
+* incremental100: one-source rebuild vs full build at 100 synthetic registered sources, each in a
+  county of its own (``--incremental-sources N`` for another count; benchmarks/_incremental.py);
 * parse: MB/s on a corpus of the registered bulletins vs the read+split floor (benchmarks/_parse.py);
 * queries: the README's queries and a region/period filter on marts inflated to 1 M and 10 M rows
   in a temporary DuckDB (benchmarks/_queries.py; needs the build's warehouse, or --warehouse);
@@ -59,13 +61,23 @@ def main() -> int:
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
-    ap.add_argument("--only", choices=["parse"], help="just this figure (parse: the parse row and its floor)")
+    ap.add_argument("--incremental-sources", type=int, default=100, metavar="N",
+                    help="registered sources of the one-source vs full build figure (default 100)")
+    ap.add_argument("--skip-incremental-100", action="store_true",
+                    help="skip the one-source vs full build figure at --incremental-sources sources")
+    ap.add_argument("--only", choices=["parse", "incremental100"],
+                    help="just this figure (parse: the parse row and its floor; incremental100: the "
+                         "one-source vs full build at --incremental-sources sources)")
     ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
     ap.add_argument("--log", type=Path)
     args = ap.parse_args()
+    skip_parse = False
     if args.only == "parse":
-        args.skip_build = args.skip_queries = args.skip_scale = True
+        args.skip_build = args.skip_queries = args.skip_scale = args.skip_incremental_100 = True
+    elif args.only == "incremental100":
+        args.skip_build = args.skip_queries = args.skip_scale = skip_parse = True
 
+    import _incremental
     import _parse
     import _queries
     import _scale
@@ -83,7 +95,10 @@ def main() -> int:
                 stack_rows, built = _stack.rows(tmp, log)
                 results += stack_rows
                 warehouse = warehouse or built
-            results += _parse.rows(tmp, args.corpus_mb)
+            if not args.skip_incremental_100:
+                results += _incremental.rows(tmp, log, args.incremental_sources)
+            if not skip_parse:
+                results += _parse.rows(tmp, args.corpus_mb)
             if not args.skip_queries:
                 if warehouse is None:
                     results.append(Row("queries", "skipped", "", "no warehouse: run without --skip-build or give --warehouse"))
