@@ -1,14 +1,17 @@
 """`make bench`: every figure of issue #13 in one table, from one run.
 
     .venv/bin/python benchmarks/bench_build.py [--corpus-mb 30] [--query-rows 1000000,10000000]
-        [--scale 100,1000,10000] [--scale-build 100] [--incremental-sources 100] [--skip-build]
-        [--skip-incremental-100] [--skip-queries] [--skip-scale] [--only parse|incremental100]
+        [--scale 100,1000,10000] [--scale-build 100] [--incremental-sources 100] [--lake-sources 200]
+        [--skip-build] [--skip-incremental-100] [--skip-lake] [--skip-queries] [--skip-scale]
+        [--only parse|incremental100|lake]
 
 * build: seed build vs a bare Dagster+dbt materialize, one-source rebuild vs full rebuild, no-op
   rebuild, cold dbt parse (benchmarks/_stack.py; each a fresh interpreter, as a user runs it);
 * incremental100: one-source rebuild vs full build at 100 synthetic registered sources, each in a
   county of its own (``--incremental-sources N`` for another count; benchmarks/_incremental.py);
 * parse: MB/s on a corpus of the registered bulletins vs the read+split floor (benchmarks/_parse.py);
+* lake: N synthetic sources staged in the raw lake by 1 and by 2 processes (the writer lock held
+  throughout), then loaded by the one writer (benchmarks/_lake.py);
 * queries: the README's queries and a region/period filter on marts inflated to 1 M and 10 M rows
   in a temporary DuckDB (benchmarks/_queries.py; needs the build's warehouse, or --warehouse);
 * scale: registry load, definitions load, sensor tick and ingestion at 100 / 1,000 / 10,000
@@ -65,19 +68,26 @@ def main() -> int:
                     help="registered sources of the one-source vs full build figure (default 100)")
     ap.add_argument("--skip-incremental-100", action="store_true",
                     help="skip the one-source vs full build figure at --incremental-sources sources")
-    ap.add_argument("--only", choices=["parse", "incremental100"],
+    ap.add_argument("--lake-sources", type=int, default=200, metavar="N",
+                    help="synthetic sources staged in the raw lake by 1 and by 2 processes, then loaded (default 200)")
+    ap.add_argument("--skip-lake", action="store_true", help="skip the raw lake figures")
+    ap.add_argument("--only", choices=["parse", "incremental100", "lake"],
                     help="just this figure (parse: the parse row and its floor; incremental100: the "
-                         "one-source vs full build at --incremental-sources sources)")
+                         "one-source vs full build at --incremental-sources sources; lake: staging in "
+                         "1 vs 2 processes and the one-writer load at --lake-sources sources)")
     ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
     ap.add_argument("--log", type=Path)
     args = ap.parse_args()
     skip_parse = False
     if args.only == "parse":
-        args.skip_build = args.skip_queries = args.skip_scale = args.skip_incremental_100 = True
+        args.skip_build = args.skip_queries = args.skip_scale = args.skip_incremental_100 = args.skip_lake = True
     elif args.only == "incremental100":
-        args.skip_build = args.skip_queries = args.skip_scale = skip_parse = True
+        args.skip_build = args.skip_queries = args.skip_scale = skip_parse = args.skip_lake = True
+    elif args.only == "lake":
+        args.skip_build = args.skip_queries = args.skip_scale = skip_parse = args.skip_incremental_100 = True
 
     import _incremental
+    import _lake
     import _parse
     import _queries
     import _scale
@@ -99,6 +109,8 @@ def main() -> int:
                 results += _incremental.rows(tmp, log, args.incremental_sources)
             if not skip_parse:
                 results += _parse.rows(tmp, args.corpus_mb)
+            if not args.skip_lake:
+                results += _lake.rows(tmp, args.lake_sources)
             if not args.skip_queries:
                 if warehouse is None:
                     results.append(Row("queries", "skipped", "", "no warehouse: run without --skip-build or give --warehouse"))

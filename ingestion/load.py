@@ -26,6 +26,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from ingestion import lake, tasks
+from ingestion.errors import IngestError
 from ingestion.failpoints import failpoint
 from ingestion.labels import region_name_en
 from ingestion.model import ParseResult
@@ -403,9 +404,14 @@ def _failing(root: Path, versions: list[lake.Manifest], check: SourceCheck) -> d
     try:
         for m in versions:
             _read_version(con, root, m)
-        return check(con, [m.source_id for m in versions])
+        errors = check(con, [m.source_id for m in versions])
+        files = dict(con.execute("select source_id, source_file from raw.sources").fetchall())
     finally:
         con.close()
+    for sid, err in errors.items():  # name the bulletin, as every ingest error does
+        if isinstance(err, IngestError) and sid in files:
+            err.at(files[sid])
+    return errors
 
 
 def sync_lake(db_path: Path, only: list[str] | None = None, check: SourceCheck | None = None,

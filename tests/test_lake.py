@@ -214,6 +214,7 @@ def test_batch_raw_checks_hold_back_only_the_bad_source(tmp_path):
     load.stage_source(lake.lake_root(db), _meta("bad"), bad, derived=_signals(bad))
     res = load.sync_lake(db, check=check_sources)
     assert res.loaded == ["good"] and list(res.errors) == ["bad"]
+    assert str(res.errors["bad"]).startswith("data/sources/bad/b.txt: ")  # names the bulletin
     assert "line_start" in str(res.errors["bad"]) or "line_end" in str(res.errors["bad"])
     assert _count(db, "raw.task_rows", "bad") == 0 and _count(db, "raw.task_rows", "good") == 3
 
