@@ -37,7 +37,7 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -325,23 +325,36 @@ def parse_cli(argv: list[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
+def locked_build(db_path: Path, wait_s: float, body: Callable[[], BuildReport | None]) -> BuildReport | None:
+    """Run ``body`` (a build) under the build lock of ``db_path``, the way every build command
+    does: notes about a killed build's stale lock printed and kept in the report, an unexpected
+    error turned into a failed report, the report written beside the warehouse; a busy report
+    (not written: the running build's stays) when another build holds the lock. ``body`` returns
+    None when there was nothing to build."""
+    try:
+        with build_lock(db_path, wait_s) as notes:
+            for n in notes:
+                print(f"recovered: {n}", flush=True)
+            try:
+                report = body()
+            except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
+                traceback.print_exc()
+                report = BuildReport(fatal=f"{type(e).__name__}: {e}")
+            if report is not None:
+                report.notes[:0] = notes
+                write_report(report, db_path)
+            return report
+    except TimeoutError as e:
+        return BuildReport(busy=str(e))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_cli(argv)
     only = [s.strip() for s in args.only.split(",")] if args.only else None
     db_path = warehouse_path()
-    try:
-        with build_lock(db_path, args.wait) as notes:
-            for n in notes:
-                print(f"recovered: {n}", flush=True)
-            try:
-                report = run_build(only=only, publish=not args.no_publish, parse=not args.no_parse)
-            except Exception as e:  # noqa: BLE001  anything unexpected: still a summary and a non-zero exit
-                traceback.print_exc()
-                report = BuildReport(fatal=f"{type(e).__name__}: {e}")
-            report.notes[:0] = notes
-            write_report(report, db_path)
-    except TimeoutError as e:
-        report = BuildReport(busy=str(e))  # the running build's report is not overwritten
+    report = locked_build(db_path, args.wait, lambda: run_build(only=only, publish=not args.no_publish,
+                                                                 parse=not args.no_parse))
+    assert report is not None
     sys.stdout.write(format_report(report, db_path))
     return report.exit_code
 

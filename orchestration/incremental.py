@@ -157,13 +157,24 @@ def rebuild(parse: bool = True) -> tuple[str, float, BuildReport | None]:
 
 
 def main() -> int:
+    """Under the build lock, like ``python -m orchestration.build`` (busy: exit 4), and writing the
+    same JSON report beside the warehouse (not for a no-op: the last build's report stays)."""
+    from orchestration.build import locked_build
     from orchestration.report import format_report
     from orchestration.resources import warehouse_path
 
-    what, secs, report = rebuild(parse="--no-parse" not in sys.argv[1:])
+    done: list[tuple[str, float]] = []
+
+    def body() -> BuildReport | None:
+        what, secs, report = rebuild(parse="--no-parse" not in sys.argv[1:])
+        done.append((what, secs))
+        return report
+
+    report = locked_build(warehouse_path(), 0.0, body)
     if report is not None:
         sys.stdout.write(format_report(report, warehouse_path()))
-    print(f"rebuild: {what} in {secs:.1f} s")
+    if done:
+        print(f"rebuild: {done[0][0]} in {done[0][1]:.1f} s")
     return 0 if report is None else report.exit_code
 
 

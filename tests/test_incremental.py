@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from orchestration import incremental as inc
 from orchestration.defs.dbt import project
 
@@ -94,3 +96,16 @@ def test_manifest_stamp_names_the_parse_arguments(tmp_path):
     assert project.manifest_is_current(manifest, dbt, ["parse", "--vars", "a"])
     assert not project.manifest_is_current(manifest, dbt, ["parse", "--vars", "b"])
     assert project.manifest_is_current(manifest, dbt)  # the project files alone
+
+
+def test_rebuild_takes_the_build_lock_like_every_build(tmp_path, monkeypatch, capsys):
+    """`make rebuild` while another build runs: exit 4 BUSY, nothing built, no report written."""
+    from orchestration import build
+
+    db = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("WAREHOUSE_PATH", str(db))
+    monkeypatch.setattr(inc, "rebuild", lambda parse=True: pytest.fail("built while another build held the lock"))
+    with build.build_lock(db, 0.0):
+        assert inc.main() == 4
+    assert "BUSY" in capsys.readouterr().out
+    assert not db.with_name(db.name + ".report.json").exists()

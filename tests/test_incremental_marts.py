@@ -201,6 +201,9 @@ def test_rebuild_of_changed_sources_equals_a_full_build(seed_warehouse, tmp_path
     assert "ingested 2 source(s) in" in proc.stdout, proc.stdout[-2000:]
     for sid in (ADDED, EDITED):
         assert sid in proc.stdout
+    # the same JSON report as every build, for this rebuild (the copy had none)
+    report = json.loads(wh.db.with_name(wh.db.name + ".report.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 0 and {s["source_id"] for s in report["sources"]} == {ADDED, EDITED}
 
     con = duckdb.connect(str(wh.db), read_only=True)
     try:
