@@ -297,13 +297,17 @@ def _memory_raw() -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _insert(table: str) -> str:
+    """Per-source tables are replaced as a whole; raw.regions is shared by sources: upserted."""
+    return f"insert or replace into {table}" if table == "raw.regions" else f"insert into {table}"
+
+
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
     if df.empty:
         return
     con.register("df_in", df)
     try:
-        verb = "insert or replace" if table == "raw.regions" else "insert"
-        con.execute(f"{verb} into {table} by name select * from df_in")
+        con.execute(f"{_insert(table)} by name select * from df_in")
     finally:
         con.unregister("df_in")
 
@@ -393,9 +397,8 @@ def _read_version(con: duckdb.DuckDBPyConnection, root: Path, m: lake.Manifest) 
     """Insert one staged version's rows into ``con``'s raw tables (regions upserted)."""
     for table, n in m.files.items():
         if n:
-            verb = "insert or replace" if table == "raw.regions" else "insert"
             path = lake.table_file(root, m.source_id, m.version, table)
-            con.execute(f"{verb} into {table} by name select * from read_parquet({_quoted(path)})")
+            con.execute(f"{_insert(table)} by name select * from read_parquet({_quoted(path)})")
 
 
 def _failing(root: Path, versions: list[lake.Manifest], check: SourceCheck) -> dict[str, Exception]:
