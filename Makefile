@@ -102,10 +102,12 @@ docs: docs-build
 	$(BIN)/dbt docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
 ## Issue #13's figures in one table: build vs bare Dagster+dbt, parse vs read+split, incremental
-## and no-op rebuilds, one-source vs full build at 100 sources, queries at 1 M / 10 M rows,
-## 100 / 1,000 / 10,000 sources (~10 min, plus three 100-source builds for the one-source figure).
+## and no-op rebuilds, one-source vs full build at 100 sources, the raw lake (200 sources staged by
+## 1 and 2 processes, one-writer load), queries at 1 M / 10 M rows, 100 / 1,000 / 10,000 sources
+## (~10 min on a quiet machine, plus three 100-source builds for the one-source figure).
 ## BENCH_ARGS="--skip-scale --skip-incremental-100 --query-rows 1000000" for a shorter run,
-## BENCH_ARGS="--only incremental100" for the 100-source rebuilds alone, --help for every flag.
+## BENCH_ARGS="--only incremental100" for the 100-source rebuilds alone, "--only lake" for the lake,
+## --help for every flag.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS)
 
