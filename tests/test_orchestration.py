@@ -186,8 +186,47 @@ def test_sensor_adds_new_and_removes_vanished_sources(orch, tmp_path):
         instance.delete_dynamic_partition("sources", "gone_2020q1")
         (reg / "yijiang_2023q2" / "source.yaml").write_text("source_id: yijiang_2023q2\nfile: [oops\n")
         result = source_registry_sensor(ctx)
-        assert not isinstance(result, SensorResult)  # a SkipReason: nothing to add or remove
-        assert "yijiang_2023q2" in instance.get_dynamic_partitions("sources")
+        assert isinstance(result, SensorResult) and not result.dynamic_partitions_requests  # nothing to do
+        assert result.skip_reason and "yijiang_2023q2" in instance.get_dynamic_partitions("sources")
+
+
+def test_sensor_reads_no_yaml_while_the_registry_folder_is_unchanged(orch, tmp_path, monkeypatch):
+    from dagster import DagsterInstance, SensorResult, SkipReason, build_sensor_context
+
+    from orchestration.defs.ingestion import partitions
+    from orchestration.defs.ingestion.sensors import source_registry_sensor
+    from orchestration.resources import RegistryResource
+
+    reg = tmp_path / "sources"
+    shutil.copytree(SOURCES / "xiangshan_2024q4", reg / "xiangshan_2024q4")
+    resources = {"registry": RegistryResource(sources_dir=str(reg))}
+    with DagsterInstance.ephemeral() as instance:
+        first = source_registry_sensor(build_sensor_context(instance=instance, resources=resources))
+        assert isinstance(first, SensorResult) and first.cursor
+        instance.add_dynamic_partitions("sources", ["xiangshan_2024q4"])  # the request applied
+
+        def no_yaml(*_a, **_k):
+            raise AssertionError("the registry was loaded although nothing changed")
+
+        monkeypatch.setattr(partitions, "plan_sync", no_yaml)
+        monkeypatch.setattr("orchestration.defs.ingestion.sensors.plan_sync", no_yaml)
+        again = source_registry_sensor(build_sensor_context(instance=instance, resources=resources,
+                                                            cursor=first.cursor))
+        assert isinstance(again, SkipReason) and "unchanged" in (again.skip_message or "")
+        monkeypatch.undo()
+
+        # a new folder, or a partition deleted by hand, changes the stamp: the registry is read again
+        shutil.copytree(SOURCES / "yijiang_2023q2", reg / "yijiang_2023q2")
+        added = source_registry_sensor(build_sensor_context(instance=instance, resources=resources,
+                                                            cursor=first.cursor))
+        assert isinstance(added, SensorResult)
+        assert [list(r.partition_keys) for r in added.dynamic_partitions_requests] == [["yijiang_2023q2"]]
+        instance.add_dynamic_partitions("sources", ["yijiang_2023q2"])
+        instance.delete_dynamic_partition("sources", "xiangshan_2024q4")
+        back = source_registry_sensor(build_sensor_context(instance=instance, resources=resources,
+                                                           cursor=added.cursor))
+        assert isinstance(back, SensorResult)
+        assert [list(r.partition_keys) for r in back.dynamic_partitions_requests] == [["xiangshan_2024q4"]]
 
 
 # ------------------------------------------------------------------- blocking on bad raw

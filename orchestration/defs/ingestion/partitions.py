@@ -3,6 +3,9 @@ sensor (UI) and the headless build."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,3 +49,28 @@ def sync_partitions(instance, sources_dir: Path) -> PartitionSync:
     for key in plan.removed:
         instance.delete_dynamic_partition(SOURCES_PARTITIONS_NAME, key)
     return plan
+
+
+def registry_stamp(sources_dir: Path) -> str:
+    """A fingerprint of everything the registry is read from (``load_registry`` reads
+    ``<folder>/source.yaml`` and the file it names): every source folder's entries with their
+    sizes and modification times. Stat only, no YAML: ~1,000× cheaper than loading the registry,
+    so the sensor can tell "nothing changed" at 10,000 sources without reading 10,000 YAML files."""
+    h = hashlib.sha256()
+    base = Path(sources_dir)
+    if not base.is_dir():
+        return "missing"
+    with os.scandir(base) as top:
+        folders = sorted((e for e in top if e.is_dir()), key=lambda e: e.name)
+    for folder in folders:
+        with os.scandir(folder.path) as entries:
+            for e in sorted(entries, key=lambda e: e.name):
+                st = e.stat()
+                h.update(f"{folder.name}/{e.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def sensor_cursor(stamp: str, partitions: Iterable[str]) -> str:
+    """The sensor's cursor: the registry as stamped and the partitions as they are (or will be
+    once the sensor's requests are applied). Equal on the next tick: nothing to do."""
+    return hashlib.sha256((stamp + "\n" + "\n".join(sorted(partitions))).encode()).hexdigest()[:32]
