@@ -318,21 +318,16 @@ def stage_source(
     result: ParseResult,
     derived: dict[str, list[dict]] | None = None,
     regions: list[dict] | None = None,
-    check: SourceCheck | None = None,
 ) -> dict[str, int]:
     """Write one source's raw tables into the lake at ``root`` as a new version and make it the
-    source's current one (no warehouse lock). ``check`` runs on the source's rows first; an error
-    it returns is raised and nothing is staged. Returns rows per table."""
+    source's current one (no warehouse lock; the raw checks run when it is loaded, ``sync_lake``).
+    Returns rows per table."""
     sid = lake.check_id(source_meta["source_id"])
     frames = source_frames(source_meta, result, derived, regions)
     con = _memory_raw()
     try:
         for table, df in frames.items():
             _insert_frame(con, table, df)
-        if check is not None:
-            errors = check(con, [sid])
-            if sid in errors:
-                raise errors[sid]
         with lake.staging(root, sid) as (_, version):
             files = {}
             for table in STAGED_TABLES:
@@ -362,7 +357,8 @@ class SyncResult:
 def _to_load(root: Path, loaded: dict[str, str], rejected: set[tuple[str, str]],
              only: list[str] | None) -> tuple[list[lake.Manifest], dict[str, str]]:
     """Current manifests not yet loaded (nor refused before), and sources whose manifest is unreadable."""
-    wanted = lake.staged_ids(root) if only is None else [s for s in only if s in set(lake.staged_ids(root))]
+    staged = lake.staged_ids(root)
+    wanted = staged if only is None else sorted(set(only) & set(staged))
     out, bad = [], {}
     for sid in wanted:
         try:
@@ -502,16 +498,21 @@ def write_source(
     regions: list[dict] | None = None,
     check: SourceCheck | None = None,
 ) -> dict[str, int]:
-    """Stage one source and load it at once (what one process ingesting one source does). If
-    ``check`` refuses it, the source keeps its previous load and the check's error is raised."""
+    """Stage one source and load it at once (what one process ingesting one source does)."""
     written = stage_source(lake.lake_root(db_path), source_meta, result, derived, regions)
-    sid = source_meta["source_id"]
-    res = sync_lake(db_path, only=[sid], check=check)
-    if sid in res.errors:
-        raise res.errors[sid]
-    if sid in res.skipped:
-        raise lake.LakeError(f"{sid}: {res.skipped[sid]}")
+    load_staged(db_path, source_meta["source_id"], check)
     return written
+
+
+def load_staged(db_path: Path, source_id: str, check: SourceCheck | None = None) -> None:
+    """Load one staged source now. If ``check`` refuses it its error is raised (it names the
+    bulletin); if its files cannot be used, a LakeError says why. Either way the source keeps
+    its previous load."""
+    res = sync_lake(db_path, only=[source_id], check=check)
+    if source_id in res.errors:
+        raise res.errors[source_id]
+    if source_id in res.skipped:
+        raise lake.LakeError(f"{source_id}: not loaded: {res.skipped[source_id]}")
 
 
 def log_failure(db_path: Path, source_id: str, error: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingestion import duplicates, load, periods, regions
-from ingestion.errors import RawCheckError, RegistryError
+from ingestion.errors import RegistryError
 from ingestion.lake import lake_root
 from ingestion.model import Coverage, SourceIssue
 from ingestion.normalize import signals
@@ -120,11 +120,5 @@ def ingest_source(src: RegisteredSource, db_path: Path = DEFAULT_DB) -> IngestSu
     except Exception:
         load.sync_lake(db_path, only=[])  # records the failure in raw.ingest_log
         raise
-    res = load.sync_lake(db_path, only=[src.source_id], check=check_sources)
-    err = res.errors.get(src.source_id)
-    if isinstance(err, RawCheckError):
-        err.at(src.relative_file())
-        raise err
-    if src.source_id in res.skipped:
-        raise RawCheckError(src.source_id, [res.skipped[src.source_id]]).at(src.relative_file())
+    load.load_staged(db_path, src.source_id, check=check_sources)
     return summary
