@@ -4,10 +4,13 @@
 2. Sync the ``sources`` partitions of the Dagster instance (``DAGSTER_HOME``, default
    ``.dagster_home``) with the registry; drop the rows of sources that left the registry;
    re-create raw tables whose columns changed in ingestion/load.py.
-3. Materialise every ``raw_bulletin`` partition (one in-process run per source): parse and stage
-   it in the raw lake. A source that fails to read or parse is excluded: its previous good load
-   stays (or nothing), the failure is in ``raw.ingest_log``, the report and the run in the
-   Dagster UI. An invalid registry entry too.
+3. Stage every ``raw_bulletin`` partition: parse each source and stage it in the raw lake, in a
+   pool of processes (``ingestion.pipeline.stage_all``: one per core, ``BULLETINS_STAGE_WORKERS``),
+   each partition's materialisation recorded on the instance with the asset's metadata but
+   without a run (a Dagster run per source cost more than most parses). A source that fails to
+   read or parse is excluded: its previous good load stays (or nothing), the failure is in
+   ``raw.ingest_log``, the report and the partition's observation in the Dagster UI. An invalid
+   registry entry too.
 4. One in-process run: ``raw_tables`` (every staged source loaded in one transaction, after its
    raw GX suites pass on the batch; a source they refuse is excluded like a failed parse) -> raw
    GX checks (blocking, whole tables) -> ``dbt build`` (models + dbt tests) -> mart GX checks
@@ -22,7 +25,8 @@ to wait for it; default: refuse at once, exit 4). Its holder is recorded beside 
 (``<warehouse>.build.json``); one left by a killed build is reported and cleared.
 
 Environment: ``WAREHOUSE_PATH`` (default data/warehouse.duckdb), ``BULLETIN_SOURCES_DIR``
-(default data/sources), ``DAGSTER_HOME`` (default .dagster_home). Nothing is written to the
+(default data/sources), ``DAGSTER_HOME`` (default .dagster_home), ``BULLETINS_STAGE_WORKERS``
+(processes that stage; default one per core). Nothing is written to the
 environment.
 """
 
@@ -49,7 +53,6 @@ from orchestration.report import (
     failure_message,
     format_report,
     meta_value,
-    source_outcome,
     write_report,
 )
 from orchestration.resources import dagster_home, sources_dir, warehouse_path
@@ -128,16 +131,28 @@ def select_targets(wanted: list[str], only: list[str] | None) -> tuple[list[str]
     return [s for s in wanted if s in set(only)], sorted(set(only) - set(wanted))
 
 
-def ingest(job: Any, instance: Any, source_ids: list[str], tags: dict[str, str]) -> list[SourceOutcome]:
-    """One in-process run of the partitioned ingest job per source; a failure is recorded, not
-    raised, so every source gets its own outcome."""
+def ingest(instance: Any, sources: list[Any], db_path: Path, tags: dict[str, str],
+           workers: int | None = None) -> list[SourceOutcome]:
+    """Stage every source (``ingestion.pipeline.stage_all``: a pool of processes, one per core)
+    and record each ``raw_bulletin`` partition on the instance, as its run would (the same
+    metadata, ``orchestration.defs.ingestion.staged``), without a run per source: a Dagster run
+    costs more than parsing most bulletins. A failure is recorded, not raised, so every source
+    gets its own outcome."""
+    from ingestion.pipeline import stage_all
+    from orchestration.defs.ingestion.staged import coverage_text, failure_description, runless_event
+
     outcomes = []
-    for sid in source_ids:
-        t = time.monotonic()
-        res = job.execute_in_process(
-            instance=instance, partition_key=sid, raise_on_error=False, tags=tags, run_config=RUN_CONFIG
-        )
-        outcomes.append(source_outcome(sid, res, time.monotonic() - t))
+    for st in stage_all(sources, db_path, workers):
+        src, summary = st.source, st.summary
+        instance.report_runless_asset_event(runless_event(src, summary, st.error, db_path, tags))
+        if summary is None:
+            outcomes.append(SourceOutcome(src.source_id, ok=False, seconds=st.seconds,
+                                          error=failure_description(src, st.error or "failed")))
+            continue
+        outcomes.append(SourceOutcome(
+            src.source_id, ok=True, rows=summary.rows, tables=summary.tables, seconds=st.seconds,
+            coverage=coverage_text(summary),
+            quarantined=summary.quarantined, layout=summary.layout))
     return outcomes
 
 
@@ -264,7 +279,7 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
     t = time.monotonic()
     from dagster import DagsterInstance
 
-    from orchestration.definitions import INGEST_JOB, defs
+    from orchestration.definitions import defs
     from orchestration.defs.ingestion.partitions import sync_partitions
     from orchestration.defs.ingestion.rawschema import drop_drifted
 
@@ -295,7 +310,7 @@ def run_build(only: list[str] | None = None, publish: bool = True, parse: bool =
 
         tags = run_tags()
         t = time.monotonic()
-        report.sources = ingest(defs.resolve_job_def(INGEST_JOB), instance, targets, tags)
+        report.sources = ingest(instance, [plan.sources[sid] for sid in targets], db_path, tags)
         report.timings["ingest"] = time.monotonic() - t
 
         from orchestration.defs.dbt.project import project_fingerprint

@@ -161,22 +161,6 @@ def exclude_unloaded(sources: list[SourceOutcome], skipped: dict[str, str]) -> N
             s.error = f"staged but not loaded: {skipped[s.source_id]}"
 
 
-def source_outcome(source_id: str, result: Any, seconds: float) -> SourceOutcome:
-    """One ingest run (``ExecuteInProcessResult`` of the partitioned ingest job) as an outcome."""
-    out = SourceOutcome(source_id=source_id, ok=result.success, seconds=seconds)
-    for ev in result.get_asset_materialization_events():
-        md = ev.materialization.metadata
-        out.rows = meta_value(md.get("rows"))
-        out.tables = meta_value(md.get("tables"))
-        out.coverage = meta_value(md.get("coverage"))
-        out.quarantined = meta_value(md.get("quarantined_lines"))
-        out.layout = meta_value(md.get("layout"))
-    if not result.success:
-        fails = result.get_step_failure_events()
-        out.error = failure_message(fails[0]) if fails else "run failed"
-    return out
-
-
 def check_detail(passed: bool, metadata: dict[str, Any], description: str | None) -> str:
     """One line for a check: rows checked; when failing, counts, the description and (GX) the
     first lines of the failing expectations with samples."""

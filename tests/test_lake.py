@@ -5,7 +5,6 @@ half-written version holds ever replaces a source's previous load."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 from pathlib import Path
 
 import duckdb
@@ -50,12 +49,6 @@ def _stage(db: Path, sid: str, n: int) -> dict[str, int]:
     return load.stage_source(lake.lake_root(db), _meta(sid), tiny_result(n))
 
 
-def _stage_in_child(args: tuple[str, str, int]) -> str:
-    db, sid, n = args
-    _stage(Path(db), sid, n)
-    return sid
-
-
 def test_stage_writes_parquet_and_a_manifest_and_needs_no_warehouse(tmp_path):
     db = tmp_path / "w.duckdb"
     written = _stage(db, "s1", 3)
@@ -73,16 +66,42 @@ def test_stage_writes_parquet_and_a_manifest_and_needs_no_warehouse(tmp_path):
 
 
 def test_staging_runs_while_the_writer_holds_the_warehouse_and_in_parallel(tmp_path):
+    """``pipeline.stage_all`` in two processes while a writer holds the warehouse: every source
+    stages, in registry order; the broken one comes back as an error (logged in the lake), not
+    an exception that stops the others."""
+    import shutil
+
+    from ingestion.pipeline import stage_all
+    from ingestion.registry import load_registry
+
+    from .conftest import SOURCES
+
+    reg_dir = tmp_path / "sources"
+    for sid in ("rw17_shaoxing_2020", "rw27_taian_2021"):
+        shutil.copytree(SOURCES / sid, reg_dir / sid)
+    bad = reg_dir / "zz_broken"
+    bad.mkdir()
+    (bad / "b.txt").write_text("这不是表格\n只是两行字\n", encoding="utf-8")
+    (bad / "source.yaml").write_text(
+        "source_id: zz_broken\nfile: b.txt\njurisdiction: {province: 安徽省}\nperiod: {year: 2024, quarter: 1}\n"
+        "layout: cell_lines\n", encoding="utf-8")
+    sources = load_registry(reg_dir).sources
     db = tmp_path / "w.duckdb"
     with load.writer(db):  # a long sync or dbt build holds the warehouse
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(2) as pool:
-            done = pool.map(_stage_in_child, [(str(db), f"p{i}", i + 1) for i in range(4)], chunksize=1)
-    assert sorted(done) == ["p0", "p1", "p2", "p3"]
-    assert lake.staged_ids(lake.lake_root(db)) == ["p0", "p1", "p2", "p3"]
+        done = list(stage_all(sources, db, workers=2))
+    assert [st.source.source_id for st in done] == ["rw17_shaoxing_2020", "rw27_taian_2021", "zz_broken"]
+    assert [st.summary is not None for st in done] == [True, True, False]
+    assert done[2].error and "b.txt" in load_failure_text(db, "zz_broken")
+    assert lake.staged_ids(lake.lake_root(db)) == ["rw17_shaoxing_2020", "rw27_taian_2021"]
     res = load.sync_lake(db)
-    assert sorted(res.loaded) == ["p0", "p1", "p2", "p3"]
-    assert [_count(db, "raw.task_rows", f"p{i}") for i in range(4)] == [1, 2, 3, 4]
+    assert sorted(res.loaded) == ["rw17_shaoxing_2020", "rw27_taian_2021"] and res.failures_logged == 1
+    assert [_count(db, "raw.task_rows", st.source.source_id) for st in done] == [
+        st.summary.rows if st.summary else 0 for st in done]
+
+
+def load_failure_text(db: Path, sid: str) -> str:
+    return "\n".join(json.dumps(rec, ensure_ascii=False) for _, rec in lake.pending_failures(lake.lake_root(db))
+                     if rec["source_id"] == sid)
 
 
 def test_sync_is_idempotent_and_loads_only_new_versions(tmp_path):
@@ -236,3 +255,15 @@ def test_a_source_staged_but_not_loaded_is_excluded_from_the_report():
     exclude_unloaded(sources, {"b": "raw checks failed: gx_raw_task_rows"})
     assert [s.ok for s in sources] == [True, False, False]
     assert "gx_raw_task_rows" in sources[1].error and sources[2].error == "LayoutError"
+
+
+def test_stage_workers_one_per_core_capped_by_the_sources_and_overridable(monkeypatch):
+    import os
+
+    from ingestion.pipeline import STAGE_WORKERS_ENV, stage_workers
+
+    monkeypatch.delenv(STAGE_WORKERS_ENV, raising=False)
+    assert stage_workers(1000) == (os.cpu_count() or 1)
+    assert stage_workers(1) == 1 and stage_workers(0) == 1
+    monkeypatch.setenv(STAGE_WORKERS_ENV, "3")
+    assert stage_workers(1000) == 3 and stage_workers(2) == 2

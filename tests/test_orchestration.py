@@ -334,7 +334,14 @@ def test_a_broken_source_fails_clearly_and_nothing_is_published(orch, tmp_path):
     with DagsterInstance.ephemeral() as instance:
         plan = sync_partitions(instance, reg)
         assert plan.wanted == ["zz_broken"] and not plan.registry_errors
-        outcomes = build.ingest(defs.resolve_job_def("ingest_sources"), instance, plan.wanted, tags={})
+        outcomes = build.ingest(instance, [plan.sources[s] for s in plan.wanted], db, tags={})
+        # the partition's record on the instance: an observation carrying the failure, no materialisation
+        from dagster import AssetKey
+
+        key = AssetKey("raw_bulletin")
+        assert instance.get_latest_materialization_event(key) is None
+        (obs,) = instance.fetch_observations(key, limit=5).records
+        assert obs.partition_key == "zz_broken" and "b.txt" in obs.asset_observation.description
     (out,) = outcomes
     assert not out.ok and out.rows is None
     assert "zz_broken" in out.error and "b.txt" in out.error

@@ -21,9 +21,14 @@ from dagster import (
     asset,
 )
 
-from ingestion.lake import lake_root
 from orchestration.constants import RAW_ASSET_KEY, RAW_TABLES_KEY, WAREHOUSE_POOL, source_partitions
 from orchestration.defs.automation.policies import owners_for, refresh_when_upstream_updates
+from orchestration.defs.ingestion.staged import (
+    failure_description,
+    failure_metadata,
+    staged_log_line,
+    staged_metadata,
+)
 from orchestration.resources import RegistryResource, WarehouseResource
 
 
@@ -65,48 +70,11 @@ def raw_bulletin(
     except Exception as e:
         # stage leaves the source's previous version current and records the failure in the lake
         # (raw.ingest_log has it after the next raw_tables); surface its message as the step's failure.
-        raise Failure(
-            description=f"ingesting {source_id} ({src.relative_file()}) failed: {type(e).__name__}: {e}",
-            metadata={
-                "source_file": src.relative_file(),
-                "layout (registry)": src.spec.layout,
-                "error": MetadataValue.text(f"{type(e).__name__}: {e}"),
-            },
-            allow_retries=False,
-        ) from e
-
-    cov = summary.coverage
-    coverage_pct = 100.0 * cov.accounted / cov.total_lines if cov.total_lines else 100.0
-    context.log.info(
-        f"{source_id}: {summary.rows} rows in {summary.tables} table(s), layout {summary.layout}, "
-        f"coverage {cov.accounted}/{cov.total_lines} lines, {summary.quarantined} quarantined"
-    )
-    return MaterializeResult(
-        metadata={
-            "rows": summary.rows,
-            "tables": summary.tables,
-            "coverage": MetadataValue.text(
-                f"{cov.accounted}/{cov.total_lines} lines (rows {cov.row_lines}, furniture {cov.furniture_lines}, "
-                f"quarantined {cov.quarantined_lines})"
-            ),
-            "coverage_pct": MetadataValue.float(round(coverage_pct, 2)),
-            "coverage_complete": cov.complete,
-            "total_lines": cov.total_lines,
-            "quarantined_lines": summary.quarantined,
-            "layout": summary.layout,
-            "encoding": summary.encoding,
-            "source_file": src.relative_file(),
-            "period": src.spec.period.label if src.spec.period else "not stated",
-            "jurisdiction": (
-                " ".join(x for x in (src.spec.jurisdiction.province, src.spec.jurisdiction.city,
-                                     src.spec.jurisdiction.county) if x)
-                if src.spec.jurisdiction
-                else "not stated"
-            ),
-            "written": MetadataValue.json(summary.written),
-            "lake": str(lake_root(warehouse.db_path)),
-        }
-    )
+        error = f"{type(e).__name__}: {e}"
+        raise Failure(description=failure_description(src, error), metadata=failure_metadata(src, error),
+                      allow_retries=False) from e
+    context.log.info(staged_log_line(summary))
+    return MaterializeResult(metadata=staged_metadata(src, summary, warehouse.db_path))
 
 
 # raw_tables metadata: sources not loaded by this sync, and why (orchestration.build reads it).

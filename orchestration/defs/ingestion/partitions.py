@@ -20,6 +20,7 @@ class PartitionSync:
     registry_errors: list[str] = field(default_factory=list)
     invalid_ids: set[str] = field(default_factory=set)  # folders whose source.yaml is invalid
     errors: list = field(default_factory=list)  # the RegistryErrors themselves
+    sources: dict = field(default_factory=dict)  # source id -> RegisteredSource, as read for the sync
 
 
 def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
@@ -38,6 +39,7 @@ def plan_sync(existing: list[str], sources_dir: Path) -> PartitionSync:
         registry_errors=[str(e) for e in reg.errors],
         invalid_ids=invalid_ids,
         errors=list(reg.errors),
+        sources={s.source_id: s for s in reg.sources},
     )
 
 
