@@ -9,9 +9,10 @@ Each synthetic source is its own folder in a temp data dir: a copy of one small 
 * sensor tick: ``source_registry_sensor`` evaluated against an instance, first when every
   partition is new (it adds them all), then in sync without a cursor (the registry read again),
   then with its cursor (the steady state every 30 s: the folder is stamped, no YAML read);
-* ingestion build, in-process: parse + derive every source (``--scale-ingest``); the Dagster
-  build of every partition (one run per source: ``orchestration.build``) only up to
-  ``--scale-build`` sources, as a run costs ~0.3 s of fixed Dagster overhead whatever the source.
+* ingestion build, in-process: parse + derive every source (``--scale-ingest``); the headless
+  build of every partition (``orchestration.build``: staged in a pool of processes, each
+  partition recorded on the instance, then one downstream run) only up to ``--scale-build``
+  sources.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def rows(tmp: Path, counts: list[int], build_max: int, log: Path) -> list[Row]:
                   f"({t_ing / n * 1000:.1f} ms/source)")
         if n <= build_max:
             t_build = run_timed([sys.executable, "-m", "orchestration.build", "--no-parse"], env, log)
-            detail += f"; Dagster build of every partition {t_build:.0f} s ({t_build / n:.2f} s/source)"
+            detail += f"; headless build of every partition {t_build:.0f} s ({t_build / n:.2f} s/source)"
         out.append(Row(f"{n:,} registered sources", f"{t_ing:.1f} s", "linear", detail))
         shutil.rmtree(sources, ignore_errors=True)
     if len(per_source) > 1:
