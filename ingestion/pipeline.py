@@ -6,8 +6,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -159,15 +160,38 @@ STAGE_WORKERS_ENV = "BULLETINS_STAGE_WORKERS"
 
 
 def stage_all(sources: Sequence[RegisteredSource], db_path: Path = DEFAULT_DB,
-              workers: int | None = None) -> Iterator[Staged]:
+              workers: int | None = None, stage_fn: Callable[[RegisteredSource, Path], Staged] = _stage_one,
+              ) -> Iterator[Staged]:
     """Stage every source (``stage``), in a pool of processes when there are several: staging
-    takes no warehouse lock, each source has its own lake lock. Yields in ``sources`` order."""
+    takes no warehouse lock, each source has its own lake lock. Yields in ``sources`` order.
+    A worker that dies outright (killed, out of memory) breaks the pool: every source it had not
+    returned is then staged again alone, so only the one that kills its process is excluded."""
     workers = stage_workers(len(sources)) if workers is None else workers
     if workers <= 1:
         for src in sources:
-            yield _stage_one(src, db_path)
+            yield stage_fn(src, db_path)
         return
+    with _pool(workers) as pool:
+        futures = [pool.submit(stage_fn, src, db_path) for src in sources]
+        for src, fut in zip(sources, futures, strict=True):
+            try:
+                yield fut.result()
+            except BrokenProcessPool:
+                yield _stage_alone(stage_fn, src, db_path)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the caller may hold threads and open files (the Dagster instance) that a
     # forked child would inherit half-way.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_stage_one, sources, [db_path] * len(sources))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _stage_alone(stage_fn: Callable[[RegisteredSource, Path], Staged], src: RegisteredSource,
+                 db_path: Path) -> Staged:
+    with _pool(1) as pool:
+        try:
+            return pool.submit(stage_fn, src, db_path).result()
+        except BrokenProcessPool:
+            error = RuntimeError("the process staging it died (killed, or out of memory)")
+            load.log_failure(db_path, src.source_id, failure_text(src, error))
+            return Staged(src, None, f"{type(error).__name__}: {error}", 0.0)

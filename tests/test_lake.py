@@ -99,6 +99,45 @@ def test_staging_runs_while_the_writer_holds_the_warehouse_and_in_parallel(tmp_p
         st.summary.rows if st.summary else 0 for st in done]
 
 
+def _die_on_zz(src, db_path):
+    """A staging function whose process dies outright on sources named zz_* (what the kernel's
+    OOM killer does); run in the pool's spawned workers, so it lives at module level."""
+    import os
+
+    from ingestion.pipeline import _stage_one
+
+    if src.source_id.startswith("zz_"):
+        os._exit(9)
+    return _stage_one(src, db_path)
+
+
+def test_a_staging_process_that_dies_excludes_only_its_source(tmp_path):
+    import shutil
+
+    from ingestion.pipeline import stage_all
+    from ingestion.registry import load_registry
+
+    from .conftest import SOURCES
+
+    reg_dir = tmp_path / "sources"
+    for sid in ("rw17_shaoxing_2020", "rw27_taian_2021"):
+        shutil.copytree(SOURCES / sid, reg_dir / sid)
+    shutil.copytree(SOURCES / "rw17_shaoxing_2020", reg_dir / "zz_dies")
+    yaml_path = reg_dir / "zz_dies" / "source.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("rw17_shaoxing_2020", "zz_dies"),
+                         encoding="utf-8")
+    # its own bytes: the registry refuses one file registered twice
+    bulletin = next(p for p in (reg_dir / "zz_dies").iterdir() if p.name != "source.yaml")
+    bulletin.write_bytes(bulletin.read_bytes() + b"\n")
+    sources = load_registry(reg_dir).sources
+    assert [s.source_id for s in sources] == ["rw17_shaoxing_2020", "rw27_taian_2021", "zz_dies"]
+    db = tmp_path / "w.duckdb"
+    done = list(stage_all(sources, db, workers=2, stage_fn=_die_on_zz))
+    assert [st.summary is not None for st in done] == [True, True, False]
+    assert "died" in (done[2].error or "") and "zz_dies" in load_failure_text(db, "zz_dies")
+    assert lake.staged_ids(lake.lake_root(db)) == ["rw17_shaoxing_2020", "rw27_taian_2021"]
+
+
 def load_failure_text(db: Path, sid: str) -> str:
     return "\n".join(json.dumps(rec, ensure_ascii=False) for _, rec in lake.pending_failures(lake.lake_root(db))
                      if rec["source_id"] == sid)
