@@ -78,9 +78,14 @@ def derive(parsed: ParsedSource, src: RegisteredSource) -> dict[str, list[dict]]
     return signals.derive_tables(parsed.result.rows, src.spec)
 
 
+def error_text(e: BaseException) -> str:
+    """An error as the report, the Dagster UI and raw.ingest_log show it: ``Type: message``."""
+    return f"{type(e).__name__}: {e}"
+
+
 def failure_text(src: RegisteredSource, e: Exception) -> str:
     """What raw.ingest_log keeps of a failure: the error, always naming the source's file."""
-    text = f"{type(e).__name__}: {e}"
+    text = error_text(e)
     return text if src.relative_file() in text else f"{src.relative_file()}: {text}"
 
 
@@ -146,7 +151,7 @@ def _stage_one(src: RegisteredSource, db_path: Path) -> Staged:
     try:
         return Staged(src, stage(src, db_path), None, time.monotonic() - t)
     except Exception as e:  # noqa: BLE001  recorded in the lake by stage(); reported per source
-        return Staged(src, None, f"{type(e).__name__}: {e}", time.monotonic() - t)
+        return Staged(src, None, error_text(e), time.monotonic() - t)
 
 
 def stage_workers(n_sources: int) -> int:
@@ -194,4 +199,4 @@ def _stage_alone(stage_fn: Callable[[RegisteredSource, Path], Staged], src: Regi
         except BrokenProcessPool:
             error = RuntimeError("the process staging it died (killed, or out of memory)")
             load.log_failure(db_path, src.source_id, failure_text(src, error))
-            return Staged(src, None, f"{type(error).__name__}: {error}", 0.0)
+            return Staged(src, None, error_text(error), 0.0)

@@ -48,7 +48,7 @@ def raw_bulletin(
     context: AssetExecutionContext, warehouse: WarehouseResource, registry: RegistryResource
 ) -> MaterializeResult:
     from ingestion.errors import RegistryError
-    from ingestion.pipeline import stage
+    from ingestion.pipeline import error_text, stage
 
     source_id = context.partition_key
     reg = registry.load()
@@ -70,7 +70,7 @@ def raw_bulletin(
     except Exception as e:
         # stage leaves the source's previous version current and records the failure in the lake
         # (raw.ingest_log has it after the next raw_tables); surface its message as the step's failure.
-        error = f"{type(e).__name__}: {e}"
+        error = error_text(e)
         raise Failure(description=failure_description(src, error), metadata=failure_metadata(src, error),
                       allow_retries=False) from e
     context.log.info(staged_log_line(summary))
