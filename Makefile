@@ -35,8 +35,12 @@ rebuild: $(STAMP)
 	$(BIN)/python -m orchestration.incremental
 
 ## All tests (unit, parsers on the real seeds, dbt, GX checks, Dagster graph and UI).
+# On every core (pytest-xdist): the workers share one seed build (tests/conftest.py), and each
+# test file runs whole on one worker, so a module fixture (test_dbt_models' dbt build) is built
+# once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest -q -m "not ui and not reliability and not incremental"
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not ui and not reliability and not incremental"
 
 ## A scoped rebuild (one source edited, one added, one removed) equals a full refresh of every mart (~1.5 min).
 test-incremental: $(STAMP)

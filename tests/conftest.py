@@ -3,9 +3,10 @@
 The seed warehouse (``seed_warehouse``)
 ---------------------------------------
 One real headless build (``python -m orchestration.build``, exactly what ``make run`` runs) of a
-temporary copy of ``data/sources`` into a temporary folder, **once per test session**. It starts
-in the background as soon as collection finishes (if any selected test needs it), and the tests
-that need it are moved to the end of the run, so every other test runs while it builds.
+temporary copy of ``data/sources`` into a temporary folder, **once per run**, shared by all of
+pytest-xdist's workers (``SharedBuild``). It starts in the background as soon as collection
+finishes (if any selected test needs it), and the tests that need it are moved to the end of the
+run, so every other test runs while it builds.
 
 How to add a test against the warehouse (task history, reliability, report, …)::
 
@@ -28,17 +29,21 @@ tiny registry and ``ingestion.pipeline.ingest_source``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from ingestion.pipeline import STAGE_WORKERS_ENV
 from orchestration.environment import build_env
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -122,50 +127,92 @@ class SeedWarehouse:
 
 
 
-class _BackgroundBuild:
-    """The session's one build, started early and waited for on first use."""
+def run_uid(config: pytest.Config) -> str:
+    """This run's id, the same in pytest-xdist's controller and in each of its workers (the
+    controller sets it before starting them); a plain run makes its own."""
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID") or getattr(config.option, "testrunuid", None)
+    if not uid:
+        uid = config.option.testrunuid = uuid.uuid4().hex
+    return uid
 
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="seed_warehouse_"))
-        self.wh = SeedWarehouse(self.root, self.root / "sources", self.root / "dagster_home")
-        shutil.copytree(SOURCES, self.wh.sources)
-        self.wh.env = build_env(self.root, self.wh.sources)
-        self.log = open(self.root / "build.log", "w+", encoding="utf-8")  # noqa: SIM115  closed in wait()
-        self.t0 = time.monotonic()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.build", "--no-parse"], cwd=REPO, env=self.wh.env,
-            stdout=self.log, stderr=subprocess.STDOUT, text=True,
-        )
+
+def is_controller(config: pytest.Config) -> bool:
+    """The process that outlives the run's tests: a plain pytest or xdist's controller."""
+    return not hasattr(config, "workerinput")
+
+
+class SharedBuild:
+    """The run's one seed build, shared by every test process of the run (xdist's workers each
+    ask for it; the first starts it, under a file lock). It runs detached and leaves its exit
+    code in ``rc``; whoever needs the warehouse waits for that file. The controller removes it
+    all when the run ends (and kills a build still going)."""
+
+    def __init__(self, uid: str) -> None:
+        self.root = Path(tempfile.gettempdir()) / f"seed_warehouse_{uid}"
+        # Staged in the build's own process: the test workers already use every core, a pool
+        # would only add spawn time (tests/test_lake.py covers the pool).
+        self.wh = SeedWarehouse(self.root, self.root / "sources", self.root / "dagster_home",
+                                env=build_env(self.root, self.root / "sources", **{STAGE_WORKERS_ENV: "1"}))
         self.result: SeedWarehouse | None = None
+
+    @property
+    def lock(self) -> Path:
+        return self.root.with_name(self.root.name + ".lock")
+
+    def start(self) -> None:
+        """Start the build unless some process of this run already has."""
+        from ingestion.load import hold_lock
+
+        with hold_lock(self.lock, timeout_s=BUILD_TIMEOUT_S, message=f"{self.lock} held for {BUILD_TIMEOUT_S} s"):
+            if (self.root / "pid").exists():
+                return
+            # The dbt manifest first: the build (--no-parse) and the tests that import the
+            # definitions then read one fresh manifest instead of racing to re-parse it.
+            _prepare_manifest()
+            shutil.rmtree(self.root, ignore_errors=True)
+            shutil.copytree(SOURCES, self.wh.sources)
+            (self.root / "started").write_text(repr(time.time()), encoding="utf-8")
+            # The shell writes the exit code once the build has ended (rc.tmp, then renamed: a
+            # reader never sees half of it); its own session so no test process's exit ends it.
+            cmd = ('"$0" -m orchestration.build --no-parse > "$1/build.log" 2>&1; '
+                   'echo $? > "$1/rc.tmp" && mv "$1/rc.tmp" "$1/rc"')
+            proc = subprocess.Popen(["sh", "-c", cmd, sys.executable, str(self.root)], cwd=REPO,
+                                    env=self.wh.env, start_new_session=True)
+            (self.root / "pid").write_text(str(proc.pid), encoding="utf-8")
 
     def wait(self) -> SeedWarehouse:
         if self.result is None:
-            rc = self.proc.wait(timeout=BUILD_TIMEOUT_S)
-            self.wh.seconds = time.monotonic() - self.t0
-            self.log.seek(0)
-            self.wh.stdout = self.log.read()
-            self.log.close()
+            self.start()
+            deadline = time.monotonic() + BUILD_TIMEOUT_S
+            rc_file = self.root / "rc"
+            while not rc_file.exists():
+                assert time.monotonic() < deadline, f"the seed build took over {BUILD_TIMEOUT_S} s"
+                time.sleep(0.2)
+            rc = int(rc_file.read_text(encoding="utf-8"))
+            self.wh.seconds = rc_file.stat().st_mtime - float((self.root / "started").read_text(encoding="utf-8"))
+            self.wh.stdout = (self.root / "build.log").read_text(encoding="utf-8")
             assert rc == 0, f"the seed build failed (exit {rc}):\n{self.wh.stdout[-6000:]}"
             self.result = self.wh
         return self.result
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-        if not self.log.closed:
-            self.log.close()
+    def remove(self) -> None:
+        """Kill the build if it still runs, then delete its files (the controller, at the end)."""
+        pid_file = self.root / "pid"
+        if pid_file.exists() and not (self.root / "rc").exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
         shutil.rmtree(self.root, ignore_errors=True)
+        self.lock.unlink(missing_ok=True)
 
 
-_BUILD: _BackgroundBuild | None = None
+_BUILD: SharedBuild | None = None
 _MANIFEST_READY = False
 
 
 def _prepare_manifest() -> None:
     """``dbt parse`` at most once per session, and only when a dbt file changed since the last
-    parse (``prepare_manifest`` compares the project's fingerprint; the definitions read the
-    manifest when they load)."""
+    parse (``prepare_manifest`` compares the project's fingerprint, under a lock shared by the
+    run's processes; the definitions read the manifest when they load)."""
     global _MANIFEST_READY
     if not _MANIFEST_READY:
         from orchestration.defs.dbt.project import prepare_manifest
@@ -184,6 +231,11 @@ def dbt_manifest() -> Path:
     return Path(dbt_project().manifest_path)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    global _BUILD
+    _BUILD = SharedBuild(run_uid(config))
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need the seed warehouse run last (in their usual order), so everything else runs
     while it builds in the background instead of waiting for it."""
@@ -191,27 +243,21 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    global _BUILD
-    if session.config.option.collectonly:
+    if session.config.option.collectonly or _BUILD is None:
         return
     if any(SEED_FIXTURE in getattr(item, "fixturenames", ()) for item in session.items):
-        # The dbt manifest first, in this process: the build (--no-parse) and the tests that
-        # import the definitions then read one fresh manifest instead of racing to re-parse it.
-        _prepare_manifest()
-        _BUILD = _BackgroundBuild()
+        _BUILD.start()
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _BUILD is not None:
-        _BUILD.stop()
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _BUILD is not None and is_controller(config):
+        _BUILD.remove()
 
 
 @pytest.fixture(scope="session")
 def seed_warehouse() -> SeedWarehouse:
-    """The seed warehouse, built once per session by the real headless build (read-only!)."""
-    global _BUILD
-    if _BUILD is None:  # e.g. requested dynamically: start it now
-        _BUILD = _BackgroundBuild()
+    """The seed warehouse, built once per run by the real headless build (read-only!)."""
+    assert _BUILD is not None
     return _BUILD.wait()
 
 

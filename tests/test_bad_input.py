@@ -1,5 +1,6 @@
 """Bad input gets a clear error naming the file, and never corrupts what was already loaded."""
 
+import shutil
 
 import duckdb
 import pytest
@@ -34,15 +35,23 @@ def _rows(db, sid):
         con.close()
 
 
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory):
+    """A registry with one good source loaded into a fresh warehouse, parsed once per module
+    (~1 s); each test gets its own copy of the folder (registry, warehouse, raw lake)."""
+    base = tmp_path_factory.mktemp("bad_input")
+    root = base / "sources"
+    _add(root, "good", seed_path("yijiang_2023q2").read_bytes())
+    db = base / "w.duckdb"
+    ingest_source(load_registry(root).get("good"), db)
+    return base
+
+
 @pytest.fixture()
-def loaded(tmp_path):
-    """A registry with one good source already loaded into a fresh warehouse."""
-    root = tmp_path / "sources"
-    good = seed_path("yijiang_2023q2").read_bytes()
-    _add(root, "good", good)
-    db = tmp_path / "w.duckdb"
-    reg = load_registry(root)
-    ingest_source(reg.get("good"), db)
+def loaded(loaded_template, tmp_path):
+    """(registry folder, warehouse, rows of the good source) in this test's own copy."""
+    shutil.copytree(loaded_template, tmp_path, dirs_exist_ok=True)
+    root, db = tmp_path / "sources", tmp_path / "w.duckdb"
     return root, db, _rows(db, "good")
 
 

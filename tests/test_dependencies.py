@@ -17,6 +17,7 @@ NOT_IMPORTED = {
     "dbt-duckdb": "dbt's DuckDB adapter (dbt_project/profiles.yml)",
     "setuptools": "cpca imports pkg_resources (setuptools < 82)",
     "pytest": "the test runner",
+    "pytest-xdist": "make test on every core (pytest -n)",
     "ruff": "the linter (make lint)",
     "mypy": "the type checker (make lint)",
     "types-pyyaml": "PyYAML's type stubs for mypy",

@@ -4,6 +4,7 @@ passes; a deliberately corrupted row fails the relevant expectation, with the ro
 from __future__ import annotations
 
 import os
+import shutil
 
 import duckdb
 import pytest
@@ -54,12 +55,21 @@ def _build_task_progress(db) -> None:
         """)
 
 
-@pytest.fixture()
-def clean_db(tmp_path):
-    db = tmp_path / "w.duckdb"
+@pytest.fixture(scope="module")
+def clean_template(tmp_path_factory):
+    """Written once per module (ingestion's writer costs ~0.2 s a source); each test corrupts its
+    own copy."""
+    db = tmp_path_factory.mktemp("gx") / "w.duckdb"
     _load_source(db, "s_region")
     _load_source(db, "s_anonymous", n_rows=2, region=None)
     _build_task_progress(db)
+    return db
+
+
+@pytest.fixture()
+def clean_db(clean_template, tmp_path):
+    db = tmp_path / clean_template.name
+    shutil.copyfile(clean_template, db)
     return db
 
 

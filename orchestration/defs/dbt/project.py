@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from ingestion.load import hold_lock
 from orchestration.defs.dbt.args import deps_args, parse_args
 from orchestration.defs.dbt.cli import WarehouseDbtCliResource
 from orchestration.resources import REPO_ROOT, dbt_executable, warehouse_path
@@ -27,6 +28,8 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # What dbt writes or installs itself: not inputs of the manifest.
 GENERATED_DIRS = ("target", "logs", "dbt_packages")
 FINGERPRINT_FILE = "manifest.fingerprint"
+PARSE_LOCK = "parse.lock"
+PARSE_LOCK_TIMEOUT_S = 600.0
 
 
 def project_files(project_dir: Path) -> list[Path]:
@@ -87,12 +90,20 @@ def prepare_manifest(force: bool = False) -> Path:
     args = parse_args(warehouse_path())
     if not force and manifest_is_current(manifest, Path(project.project_dir), args):
         return manifest
-    stamp = manifest_stamp(Path(project.project_dir), args)  # before the parse: an edit during it re-parses next time
-    # The venv's dbt (dagster-dbt's own preparer runs `dbt` from PATH, which `make` sets for
-    # `dagster dev`; a plain `python -m orchestration.build` need not have the venv on PATH).
-    dbt = WarehouseDbtCliResource(project_dir=project, dbt_executable=dbt_executable())  # type: ignore[arg-type]  # DbtCliResource.__init__ takes a DbtProject
-    if any((Path(project.project_dir) / f).exists() for f in ("packages.yml", "dependencies.yml")):
-        dbt.cli(deps_args(), target_path=project.target_path).wait()
-    dbt.cli(args, target_path=project.target_path).wait()
-    manifest.with_name(FINGERPRINT_FILE).write_text(stamp + "\n", encoding="utf-8")
+    # One parse at a time (a build and the tests' workers may prepare at once; two dbt parses
+    # writing one target/ leave a torn manifest); whoever waited finds it current.
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with hold_lock(manifest.with_name(PARSE_LOCK), timeout_s=PARSE_LOCK_TIMEOUT_S,
+                   message=f"another dbt parse has held {manifest.parent / PARSE_LOCK} for "
+                           f"{PARSE_LOCK_TIMEOUT_S:.0f} s"):
+        if not force and manifest_is_current(manifest, Path(project.project_dir), args):
+            return manifest
+        stamp = manifest_stamp(Path(project.project_dir), args)  # before the parse: an edit during it re-parses next time
+        # The venv's dbt (dagster-dbt's own preparer runs `dbt` from PATH, which `make` sets for
+        # `dagster dev`; a plain `python -m orchestration.build` need not have the venv on PATH).
+        dbt = WarehouseDbtCliResource(project_dir=project, dbt_executable=dbt_executable())  # type: ignore[arg-type]  # DbtCliResource.__init__ takes a DbtProject
+        if any((Path(project.project_dir) / f).exists() for f in ("packages.yml", "dependencies.yml")):
+            dbt.cli(deps_args(), target_path=project.target_path).wait()
+        dbt.cli(args, target_path=project.target_path).wait()
+        manifest.with_name(FINGERPRINT_FILE).write_text(stamp + "\n", encoding="utf-8")
     return manifest
