@@ -78,6 +78,8 @@ def main() -> int:
     ap.add_argument("--warehouse", type=Path, help="a built warehouse for the queries (default: the bench's own build)")
     ap.add_argument("--log", type=Path)
     args = ap.parse_args()
+    if args.incremental_sources < 1:
+        ap.error("--incremental-sources must be at least 1 (--skip-incremental-100 skips that figure)")
     skip_parse = False
     if args.only == "parse":
         args.skip_build = args.skip_queries = args.skip_scale = args.skip_incremental_100 = args.skip_lake = True
