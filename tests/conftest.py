@@ -43,6 +43,7 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.load import hold_lock
 from ingestion.pipeline import STAGE_WORKERS_ENV
 from orchestration.environment import build_env
 
@@ -161,8 +162,6 @@ class SharedBuild:
 
     def start(self) -> None:
         """Start the build unless some process of this run already has."""
-        from ingestion.load import hold_lock
-
         with hold_lock(self.lock, timeout_s=BUILD_TIMEOUT_S, message=f"{self.lock} held for {BUILD_TIMEOUT_S} s"):
             if (self.root / "pid").exists():
                 return
