@@ -12,7 +12,7 @@ import random
 import pytest
 
 from ingestion.layouts import _cells_align as align
-from ingestion.layouts._cells_scores import ScoreTable, score_cell
+from ingestion.layouts._cells_scores import ScoreTable, line_bound, score_cell
 from ingestion.layouts._cells_tokens import Token, tokenize
 from ingestion.model import ROLES
 from ingestion.reader import read_text_file
@@ -43,6 +43,20 @@ def _assert_table_equal(toks, sw, window):
         assert table.for_role(role) == ref[role], role  # floats compared exactly
 
 
+def _assert_bound_holds(toks, sw, window):
+    """score_cell never exceeds the sum of line_bound over the cell (what lets align_row skip
+    continuation sub-rows that cannot win)."""
+    lines = ScoreTable(toks, sw, window)._lines
+    for i in range(len(toks)):
+        for k in range(i + 1, min(len(toks), i + window) + 1):
+            cell = lines[i:k]
+            first = next((q for q, ln in enumerate(cell) if ln is not None), 0)
+            for role in CELL_ROLES:
+                bound = sum(line_bound(role, ln, q == first) for q, ln in enumerate(cell))
+                # within the margin align_row allows for rounding (0.3 * 7 vs seven 0.3s)
+                assert score_cell(role, toks[i:k], sw) <= bound + align._ROUNDING, (role, [t.text for t in toks[i:k]])
+
+
 def _random_row(rng: random.Random, n: int) -> list[Token]:
     return [Token(i + 1, rng.choice(KINDS)) for i in range(n)]
 
@@ -52,6 +66,21 @@ def test_score_table_equals_score_cell_on_mixed_rows(seed):
     rng = random.Random(seed)
     toks = _random_row(rng, rng.randint(0, 14))
     _assert_table_equal(toks, STATUS_WORDS if seed % 2 else None, window=rng.choice([3, 8, 60]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_line_bounds_bound_every_cell_of_mixed_rows(seed):
+    rng = random.Random(500 + seed)
+    _assert_bound_holds(_random_row(rng, rng.randint(0, 14)), STATUS_WORDS if seed % 2 else None, window=8)
+
+
+@pytest.mark.parametrize("source_id", ["xiangshan_2024q4", "suzhou_2022h1", "luan_2024h1", "rw09_shaoxing_2020q1"])
+def test_line_bounds_bound_every_cell_of_the_seeds(registry, source_id):
+    src = registry.get(source_id)
+    toks = tokenize(read_text_file(src.file_path, src.spec.encoding).lines)
+    sw = dict(src.spec.status_words or {}) or None
+    for start in range(0, len(toks), 20):  # every cell of up to 10 lines starting on each line
+        _assert_bound_holds(toks[start : start + 30], sw, window=10)
 
 
 @pytest.mark.parametrize("source_id", ["xiangshan_2024q4", "suzhou_2022h1", "luan_2024h1", "rw09_shaoxing_2020q1"])
@@ -114,3 +143,28 @@ def test_align_row_picks_what_the_plain_program_picks(seed):
         assert got == [align._unaligned(toks, roles)]
     else:
         assert flat == [(role, [t.line_no for t in toks[i:k]]) for role, i, k in ref]
+
+
+@pytest.mark.parametrize("source_id", ["xiangshan_2024q4", "suzhou_2022h1", "luan_2024h1", "rw09_shaoxing_2020q1"])
+def test_align_row_picks_what_the_plain_program_picks_on_the_seeds_rows(registry, monkeypatch, source_id):
+    """Every row the cell_lines parser aligns in a seed (sub-rows skipped or not) gets the
+    segmentation of the plain program over every sub-row."""
+    from ingestion.layouts import cell_lines
+    from ingestion.parse import parse_file
+
+    calls = []
+
+    def recording(tokens, roles, max_sub_rows=3, status_words=None):
+        got = align.align_row(tokens, roles, max_sub_rows, status_words)
+        calls.append((list(tokens), list(roles), max_sub_rows, status_words, got))
+        return got
+
+    monkeypatch.setattr(cell_lines, "align_row", recording)
+    src = registry.get(source_id)
+    parse_file(src.file_path, src.spec)
+    assert calls
+    for tokens, roles, max_sub, sw, got in calls[:: max(1, len(calls) // 40)]:
+        ref = _reference_align(tokens, roles, max_sub, sw)
+        flat = [(c.role, [t.line_no for t in c.tokens]) for row in got for c in row]
+        assert ref is not None
+        assert flat == [(role, [t.line_no for t in tokens[i:k]]) for role, i, k in ref]

@@ -94,3 +94,13 @@ def test_csv_is_the_single_source_and_valid():
 def test_every_word_printed_in_the_seed_status_column_is_known():
     # The words printed in xiangshan_2024q4's 完成状况 column.
     assert unknown_words(["已完成", "完成", "序时推进", "序时推", "未完成", "——"]) == []
+
+
+def test_is_status_word_knows_every_word_however_padded_and_no_sentence():
+    """The length check that spares a sentence the Simplified conversion never drops a word:
+    every vocabulary word, spaced out and with end punctuation, is still one; a progress
+    sentence that mentions one is not."""
+    words = list(vocabulary.vocabulary())
+    for w in words:
+        assert vocabulary.is_status_word(" \u3000".join(w) + "。。"), w
+    assert not vocabulary.is_status_word("全年新建5G基站100个,已建成82个,整体已完成年度目标任务的八成以上。")

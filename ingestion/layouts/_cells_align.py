@@ -34,6 +34,7 @@ NEG = -1e9
 # Longest cell considered (lines). Real cells have < 20; the cap keeps a runaway row (a 序号 the
 # parser missed) from making the segmentation cubic.
 MAX_CELL_LINES = 60
+_ROUNDING = 1e-6  # far above float error in a row's score sums, far below any score step
 MAX_TABLE_CELL_LINES = 30  # the same for align_table, which runs over a whole table body
 
 
@@ -66,24 +67,58 @@ def align_row(
 
     Time is linear in the row's lines: every cell score (each role × start line × up to
     ``MAX_CELL_LINES`` lines) is computed once, incrementally (``_cells_scores``), and the
-    segmentation visits each (column, start, end) once.
+    segmentation visits each (column, start, end) once, of the continuation sub-rows only those
+    that could still win.
     """
     sub_roles = [r for r in roles if r not in TASK_LEVEL_ROLES]
-    program = list(roles)
-    ends = {len(program)}  # program positions where a row may end
-    for _ in range(max_sub_rows if sub_roles else 0):
-        program += sub_roles
-        ends.add(len(program))
-    starts = {len(roles) + k * len(sub_roles) for k in range(max_sub_rows)} if sub_roles else set()
-
+    n_blocks = max_sub_rows if sub_roles else 0
+    program = list(roles) + sub_roles * n_blocks
     n, m = len(tokens), len(program)
     table = ScoreTable(tokens, status_words, MAX_CELL_LINES)
     best = [[NEG] * (n + 1) for _ in range(m + 1)]
     back = [[0] * (n + 1) for _ in range(m + 1)]
     best[0][0] = 0.0
-    for j in range(m):
-        penalty = SUB_ROW if j in starts else 0.0
-        gap = MISSING_MERGED if j >= len(roles) else MISSING
+    _columns(best, back, table, program, 0, len(roles), MISSING)
+    ends = [len(roles)]  # program positions where a row may end: after the row, after each sub-row
+    bound: list[float] | None = None
+    for _ in range(n_blocks):
+        j0 = ends[-1]
+        # Open another continuation sub-row only if it could beat the best row so far: it costs
+        # SUB_ROW and a gap per column, and its cells can earn at most `bound` over the lines left.
+        # Skipping it changes nothing (the end chosen below is the best one, ties included; the
+        # margin covers rounding in the float sums).
+        if bound is None:
+            bound = table.sub_row_bound(sub_roles, MISSING_MERGED)
+        ceiling = SUB_ROW + MISSING_MERGED * len(sub_roles) + _ROUNDING
+        so_far = max(best[e][n] for e in ends)
+        if all(v == NEG or v + ceiling + bound[i] < so_far for i, v in enumerate(best[j0])):
+            break
+        _columns(best, back, table, program, j0, j0 + len(sub_roles), MISSING_MERGED, opens_sub_row=True)
+        ends.append(j0 + len(sub_roles))
+    end = max(ends, key=lambda j: (best[j][n], -j))
+    if best[end][n] == NEG:  # a runaway row (a missed 序号?): keep its lines, in one text cell
+        return [_unaligned(tokens, roles)]
+    cells: list[Cell] = []
+    k = n
+    for j in range(end, 0, -1):
+        i = back[j][k]
+        cells.append(Cell(program[j - 1], list(tokens[i:k])))
+        k = i
+    cells.reverse()
+    rows = [cells[: len(roles)]]
+    for s in range(len(roles), len(cells), len(sub_roles) or 1):
+        rows.append(cells[s : s + len(sub_roles)])
+    return rows
+
+
+def _columns(best: list[list[float]], back: list[list[int]], table: ScoreTable, program: Sequence[str],
+             lo: int, hi: int, gap: float, opens_sub_row: bool = False) -> None:
+    """Extend the segmentation over program columns ``lo .. hi - 1`` (``best[lo]`` is known): the
+    best score of the first ``j`` columns ending before token ``k`` in ``best[j][k]``, and where
+    column ``j``'s cell began in ``back[j][k]`` (first best kept)."""
+    n = len(best[0]) - 1
+    for j in range(lo, hi):
+        penalty = SUB_ROW if opens_sub_row and j == lo else 0.0
         scores = table.for_role(program[j])
         cur, nxt, bk = best[j], best[j + 1], back[j + 1]
         for i in range(n + 1):
@@ -102,20 +137,6 @@ def align_row(
                 if s > nxt[k]:
                     nxt[k] = s
                     bk[k] = i
-    end = max(ends, key=lambda j: (best[j][n], -j))
-    if best[end][n] == NEG:  # a runaway row (a missed 序号?): keep its lines, in one text cell
-        return [_unaligned(tokens, roles)]
-    cells: list[Cell] = []
-    k = n
-    for j in range(end, 0, -1):
-        i = back[j][k]
-        cells.append(Cell(program[j - 1], list(tokens[i:k])))
-        k = i
-    cells.reverse()
-    rows = [cells[: len(roles)]]
-    for s in range(len(roles), len(cells), len(sub_roles) or 1):
-        rows.append(cells[s : s + len(sub_roles)])
-    return rows
 
 
 def _unaligned(tokens: Sequence[Token], roles: Sequence[str]) -> list[Cell]:

@@ -9,8 +9,7 @@ prints an EMPTY table cell, so it becomes an ``empty`` token.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from ingestion import units
 from ingestion.furniture import is_page_chrome
@@ -26,15 +25,14 @@ _HAN = r"\u4e00-\u9fff"
 class Token:
     line_no: int  # 1-based line in the raw file
     raw: str  # the line as printed
+    # worked out once: the aligner reads them for every cell it scores
+    text: str = field(init=False, compare=False, repr=False)
+    empty: bool = field(init=False, compare=False, repr=False)  # an empty table cell (nbsp line)
 
-    @cached_property
-    def text(self) -> str:
-        return self.raw.strip(_EDGE_SPACES)
-
-    @property
-    def empty(self) -> bool:
-        """An empty table cell (a line of non-breaking spaces)."""
-        return not self.text
+    def __post_init__(self) -> None:
+        text = self.raw.strip(_EDGE_SPACES)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "empty", not text)
 
 
 def tokenize(lines: list[str]) -> list[Token]:
@@ -85,7 +83,12 @@ def _squash(text: str) -> str:
 def is_status(text: str, extra: dict[str, str] | None = None) -> bool:
     """A status cell: a known status word, or one of the source's own ``status_words``."""
     key = _squash(text)
-    return _is_status_word(key) or bool(extra and key in {_squash(k) for k in extra})
+    return _is_status_word(key) or bool(extra and key in _squashed(tuple(extra)))
+
+
+@per_file
+def _squashed(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_squash(w) for w in words)
 
 
 @per_file

@@ -51,6 +51,7 @@ from ingestion.layouts._cells_tokens import (
     tokenize,
 )
 from ingestion.layouts.grid import add_people
+from ingestion.memo import per_file
 from ingestion.model import LineLedger, ParseResult, StatedTotal, TaskRow
 
 LAYOUT = "cell_lines"
@@ -93,9 +94,17 @@ _FRAGMENT = re.compile(r"^[\u4e00-\u9fff ]{1,6}$")  # one half of a header cell 
 
 
 def _header_role(text: str, overrides: dict[str, str]) -> str | None:
+    # every line is asked once as a possible header's first cell; unit names and status words
+    # come back many times in a file
+    return _header_role_of(text, tuple(overrides.items()) if overrides else ())
+
+
+@per_file
+def _header_role_of(text: str, overrides: tuple[tuple[str, str], ...]) -> str | None:
     if _NOT_HEADER.search(text):
         return None
-    return role_for_header(text, overrides) if is_header_cell(text, overrides) else None
+    named = dict(overrides)
+    return role_for_header(text, named) if is_header_cell(text, named) else None
 
 
 def _split_header_role(first: str, second: str, overrides: dict[str, str]) -> str | None:

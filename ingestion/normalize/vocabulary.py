@@ -64,8 +64,18 @@ def vocabulary(path: Path | str = VOCABULARY_CSV) -> dict[str, str]:
 
 def is_status_word(word: str | None) -> bool:
     """A word the vocabulary knows (whatever its status): what a status cell may hold."""
+    if word is None:
+        return False
+    bare = _END_PUNCT.sub("", _SPACE.sub("", str(word)))
+    if len(bare) > _LONGER_THAN_ANY_KEY * max(map(len, _load(str(VOCABULARY_CSV))), default=0):
+        return False  # a sentence: not worth converting to Simplified to find it is no status word
     key = clean(word)
     return bool(key) and key in _load(str(VOCABULARY_CSV))
+
+
+# Simplified and Traditional spellings of a word are practically always of one length; twice the
+# longest key leaves room for any that is not.
+_LONGER_THAN_ANY_KEY = 2
 
 
 def normalise_reported(word: str | None, extra: dict[str, str] | None = None) -> str | None:
