@@ -34,8 +34,14 @@ def clean(word: str | None) -> str:
     """The matching key of a printed word: no whitespace, Simplified characters, no end punctuation."""
     if word is None:
         return ""
-    w = _SPACE.sub("", str(word))
-    w = _END_PUNCT.sub("", w)
+    return _key_of_bare(_bare(word))
+
+
+def _bare(word: str) -> str:
+    return _END_PUNCT.sub("", _SPACE.sub("", str(word)))
+
+
+def _key_of_bare(w: str) -> str:
     if not w:
         return ""
     if _DASHES.match(w):
@@ -66,11 +72,17 @@ def is_status_word(word: str | None) -> bool:
     """A word the vocabulary knows (whatever its status): what a status cell may hold."""
     if word is None:
         return False
-    bare = _END_PUNCT.sub("", _SPACE.sub("", str(word)))
-    if len(bare) > _LONGER_THAN_ANY_KEY * max(map(len, _load(str(VOCABULARY_CSV))), default=0):
+    bare = _bare(word)
+    known = _load(str(VOCABULARY_CSV))
+    if len(bare) > _LONGER_THAN_ANY_KEY * _longest_key(str(VOCABULARY_CSV)):
         return False  # a sentence: not worth converting to Simplified to find it is no status word
-    key = clean(word)
-    return bool(key) and key in _load(str(VOCABULARY_CSV))
+    key = _key_of_bare(bare)
+    return bool(key) and key in known
+
+
+@lru_cache(maxsize=4)
+def _longest_key(path: str) -> int:
+    return max(map(len, _load(path)), default=0)
 
 
 # Simplified and Traditional spellings of a word are practically always of one length; twice the
